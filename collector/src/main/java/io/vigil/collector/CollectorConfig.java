@@ -1,0 +1,17 @@
+package io.vigil.collector;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+@ConfigMapping(prefix = "vigil.collector")
+public interface CollectorConfig {
+
+    /** YAML file with the targets to scrape; see {@link TargetsFile}. */
+    Optional<String> targetsFile();
+
+    /** Topic the scrapes go to. */
+    @WithDefault("vigil.samples")
+    String samplesTopic();
+}

@@ -1,0 +1,31 @@
+package io.vigil.collector;
+
+import io.vigil.model.Target;
+import io.vigil.model.TargetKind;
+
+import java.util.List;
+
+/**
+ * Reads one kind of target. One instance serves one target and may keep a connection open
+ * between scrapes; the scheduler never calls {@link #scrape()} concurrently on one instance.
+ */
+public interface Scraper extends AutoCloseable {
+
+    /**
+     * One scrape. Must give up within the target's timeout.
+     *
+     * @throws ScrapeException with a message fit for an operator (never a password)
+     */
+    List<Reading> scrape() throws ScrapeException;
+
+    /** Drops any connection; the next scrape reconnects. Also called when a scrape timed out. */
+    @Override
+    void close();
+
+    /** Creates the scraper of a target kind. */
+    interface Factory {
+        TargetKind kind();
+
+        Scraper create(Target target);
+    }
+}

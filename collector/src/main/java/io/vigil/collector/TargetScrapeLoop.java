@@ -1,0 +1,109 @@
+package io.vigil.collector;
+
+import io.vigil.model.Sample;
+import io.vigil.model.SampleBatch;
+import io.vigil.model.Target;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+/**
+ * Scrapes one target at each tick and publishes the result. Every tick publishes a batch with
+ * {@code up} and {@code scrape_duration_seconds}, also when the target is down or hung: a
+ * silent target must show as down, never as a gap that a dashboard draws as "fine".
+ */
+final class TargetScrapeLoop {
+
+    private static final Logger LOG = Logger.getLogger(TargetScrapeLoop.class);
+    static final String UP = "up";
+    static final String SCRAPE_DURATION = "scrape_duration_seconds";
+
+    private final Target target;
+    private final Scraper scraper;
+    private final SamplePublisher publisher;
+    private final ExecutorService scrapeThreads;
+    private final LongSupplier clock;
+    private final CounterRates rates = new CounterRates();
+    /** A scrape still running past its timeout (hung socket) blocks new ones rather than piling up. */
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private volatile String lastError;
+
+    TargetScrapeLoop(Target target, Scraper scraper, SamplePublisher publisher, ExecutorService scrapeThreads, LongSupplier clock) {
+        this.target = target;
+        this.scraper = scraper;
+        this.publisher = publisher;
+        this.scrapeThreads = scrapeThreads;
+        this.clock = clock;
+    }
+
+    Target target() {
+        return target;
+    }
+
+    /** One tick; blocks at most the target's timeout. Returns the published batch. */
+    SampleBatch tick() {
+        long start = clock.getAsLong();
+        long startNanos = System.nanoTime();
+        List<Reading> readings = null;
+        String error;
+        if (!inFlight.compareAndSet(false, true)) {
+            error = "previous scrape still running after its " + target.timeout().toMillis() + " ms timeout";
+        } else {
+            Future<List<Reading>> future = scrapeThreads.submit(this::scrapeAndRelease);
+            try {
+                readings = future.get(target.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                error = null;
+            } catch (TimeoutException e) {
+                error = "scrape timed out after " + target.timeout().toMillis() + " ms";
+            } catch (ExecutionException e) {
+                error = e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = "collector stopping";
+            }
+        }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        var samples = new ArrayList<Sample>();
+        if (readings != null) {
+            samples.addAll(rates.apply(readings, start));
+        } else {
+            rates.reset();
+        }
+        samples.add(Sample.of(UP, readings != null ? 1 : 0));
+        samples.add(Sample.of(SCRAPE_DURATION, seconds));
+        logStateChange(error);
+        var batch = new SampleBatch(target.id(), start, target.identityLabels(), samples);
+        publisher.publish(batch);
+        return batch;
+    }
+
+    private List<Reading> scrapeAndRelease() throws ScrapeException {
+        try {
+            return scraper.scrape();
+        } finally {
+            inFlight.set(false);
+        }
+    }
+
+    private void logStateChange(String error) {
+        String previous = lastError;
+        lastError = error;
+        if (error != null && !error.equals(previous)) {
+            LOG.warnf("target %s is down: %s", target.id(), error.startsWith("target ") ? error : error + " (" + target.address() + ")");
+        } else if (error == null && previous != null) {
+            LOG.infof("target %s is up again", target.id());
+        }
+    }
+
+    void close() {
+        scraper.close();
+    }
+}

@@ -1,0 +1,114 @@
+package io.vigil.model;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable set of label name/value pairs, kept sorted by name so that equal label sets have
+ * one identity (the series dictionary and the wire codec both rely on the order being stable).
+ */
+public final class Labels {
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    public static final Labels EMPTY = new Labels(new TreeMap<>());
+
+    private final SortedMap<String, String> pairs;
+
+    private Labels(SortedMap<String, String> pairs) {
+        this.pairs = Collections.unmodifiableSortedMap(pairs);
+    }
+
+    /** Labels from a map; empty values are dropped, as in Prometheus where "" means absent. */
+    public static Labels of(Map<String, String> map) {
+        var sorted = new TreeMap<String, String>();
+        map.forEach((name, value) -> {
+            requireValidName(name);
+            if (value != null && !value.isEmpty()) {
+                sorted.put(name, value);
+            }
+        });
+        return sorted.isEmpty() ? EMPTY : new Labels(sorted);
+    }
+
+    /** Labels from alternating names and values: {@code Labels.of("cluster", "pay", "role", "primary")}. */
+    public static Labels of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("label names and values must come in pairs, got " + namesAndValues.length + " strings");
+        }
+        var map = new TreeMap<String, String>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return of(map);
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    private static void requireValidName(String name) {
+        if (!isValidName(name)) {
+            throw new IllegalArgumentException("invalid label name '" + name + "': must match " + NAME.pattern());
+        }
+    }
+
+    /** The value of a label, or null when absent. */
+    public String get(String name) {
+        return pairs.get(name);
+    }
+
+    /** These labels with {@code other}'s added; on a clash {@code other} wins. */
+    public Labels merge(Labels other) {
+        if (other.pairs.isEmpty()) {
+            return this;
+        }
+        if (pairs.isEmpty()) {
+            return other;
+        }
+        var merged = new TreeMap<>(pairs);
+        merged.putAll(other.pairs);
+        return new Labels(merged);
+    }
+
+    public Labels with(String name, String value) {
+        return merge(of(name, value));
+    }
+
+    public SortedMap<String, String> asMap() {
+        return pairs;
+    }
+
+    public int size() {
+        return pairs.size();
+    }
+
+    public boolean isEmpty() {
+        return pairs.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Labels other && pairs.equals(other.pairs);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(pairs);
+    }
+
+    @Override
+    public String toString() {
+        var sb = new StringBuilder("{");
+        pairs.forEach((name, value) -> {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append(name).append("=\"").append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        });
+        return sb.append('}').toString();
+    }
+}

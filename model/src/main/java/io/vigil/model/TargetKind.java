@@ -1,0 +1,29 @@
+package io.vigil.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** What a target is, which decides the scraper that reads it. */
+public enum TargetKind {
+    MYSQL("mysql");
+
+    private final String id;
+
+    TargetKind(String id) {
+        this.id = id;
+    }
+
+    /** The name used in configuration files and in the {@code kind} label. */
+    public String id() {
+        return id;
+    }
+
+    public static TargetKind fromId(String id) {
+        String wanted = id == null ? "" : id.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values())
+                .filter(k -> k.id.equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown target kind '" + id + "'; known kinds: " + Arrays.toString(Arrays.stream(values()).map(TargetKind::id).toArray())));
+    }
+}
