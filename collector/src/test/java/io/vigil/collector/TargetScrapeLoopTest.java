@@ -1,0 +1,99 @@
+package io.vigil.collector;
+
+import io.vigil.collector.mysql.MySqlScraper;
+import io.vigil.model.Labels;
+import io.vigil.model.Sample;
+import io.vigil.model.SampleBatch;
+import io.vigil.model.Secret;
+import io.vigil.model.Target;
+import io.vigil.model.TargetKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A target that is down or hung still yields a batch, with up = 0, within its timeout. */
+class TargetScrapeLoopTest {
+
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<SampleBatch> published = new ArrayList<>();
+    private final SamplePublisher publisher = new SamplePublisher() {
+        @Override
+        public void publish(SampleBatch batch) {
+            published.add(batch);
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    private static Target target(int port, Duration timeout) {
+        return new Target("db-" + port, TargetKind.MYSQL, "127.0.0.1:" + port, "pay", "vigil", Secret.of("pw"),
+                Duration.ofSeconds(10), timeout, Labels.of("team", "dba"));
+    }
+
+    private static double value(SampleBatch batch, String metric) {
+        return batch.samples().stream().filter(s -> s.metric().equals(metric)).mapToDouble(Sample::value).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRefusedConnectionIsDownWithTheTargetsLabels() throws IOException {
+        int closedPort;
+        try (var s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        var target = target(closedPort, Duration.ofSeconds(2));
+        var loop = new TargetScrapeLoop(target, new MySqlScraper(target), publisher, threads, () -> 1_000L);
+
+        SampleBatch batch = loop.tick();
+
+        assertThat(value(batch, "up")).isZero();
+        assertThat(batch.labels().asMap()).containsEntry("cluster", "pay").containsEntry("team", "dba")
+                .containsEntry("instance", "127.0.0.1:" + closedPort).containsEntry("kind", "mysql");
+        assertThat(batch.timestampMillis()).isEqualTo(1_000L);
+        assertThat(published).containsExactly(batch);
+    }
+
+    @Test
+    void aServerThatAcceptsButNeverAnswersIsDownAfterTheTimeoutAndDoesNotPileUp() throws Exception {
+        try (var silent = new ServerSocket(0)) {
+            var accepted = new ArrayList<Socket>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // test over
+                }
+            });
+            var target = target(silent.getLocalPort(), Duration.ofMillis(500));
+            var loop = new TargetScrapeLoop(target, new MySqlScraper(target), publisher, threads, System::currentTimeMillis);
+
+            SampleBatch first = loop.tick();
+            assertThat(value(first, "up")).isZero();
+            assertThat(value(first, "scrape_duration_seconds")).isBetween(0.4, 5.0);
+
+            SampleBatch second = loop.tick();
+            assertThat(value(second, "up")).isZero();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+}

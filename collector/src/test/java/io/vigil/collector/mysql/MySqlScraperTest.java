@@ -1,0 +1,107 @@
+package io.vigil.collector.mysql;
+
+import io.vigil.collector.CounterRates;
+import io.vigil.collector.Reading;
+import io.vigil.collector.ScrapeException;
+import io.vigil.model.Labels;
+import io.vigil.model.Sample;
+import io.vigil.model.Secret;
+import io.vigil.model.Target;
+import io.vigil.model.TargetKind;
+import io.vigil.testbed.MariaDb;
+import io.vigil.testbed.WithServices;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Against a real MariaDB 10.11 from the test bed. */
+@WithServices(MariaDb.class)
+class MySqlScraperTest {
+
+    private static final String PASSWORD = "Mon1tor-pw";
+    private final MariaDb mariaDb;
+
+    MySqlScraperTest(MariaDb mariaDb) {
+        this.mariaDb = mariaDb;
+    }
+
+    @BeforeAll
+    static void createMonitoringUser(MariaDb mariaDb) {
+        mariaDb.sql("CREATE USER IF NOT EXISTS 'monitor'@'%' IDENTIFIED BY '" + PASSWORD + "'; "
+                + "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'monitor'@'%'");
+    }
+
+    private Target target(String password) {
+        return new Target("mdb-test", TargetKind.MYSQL, "127.0.0.1:" + mariaDb.port(), "c1", "monitor", Secret.of(password),
+                Duration.ofSeconds(5), Duration.ofSeconds(3), Labels.EMPTY);
+    }
+
+    private static Map<String, Double> byName(List<Sample> samples) {
+        return samples.stream().collect(Collectors.toMap(Sample::metric, Sample::value));
+    }
+
+    @Test
+    void qpsAndTpsFollowTheWorkload() throws Exception {
+        try (var scraper = new MySqlScraper(target(PASSWORD))) {
+            var rates = new CounterRates();
+            List<Reading> first = scraper.scrape();
+            assertThat(first).extracting(Reading::metric)
+                    .contains("mysql_qps", "mysql_tps", "mysql_threads_connected", "mysql_threads_running", "mysql_uptime_seconds");
+            long t0 = System.currentTimeMillis();
+            rates.apply(first, t0);
+
+            mariaDb.sql("CREATE DATABASE IF NOT EXISTS scrape_test; CREATE TABLE IF NOT EXISTS scrape_test.t (id INT PRIMARY KEY); "
+                    + "BEGIN; INSERT INTO scrape_test.t VALUES (1) ON DUPLICATE KEY UPDATE id = id; COMMIT; "
+                    + "SELECT 1; SELECT 2; SELECT 3;");
+            Thread.sleep(1100);
+
+            Map<String, Double> second = byName(rates.apply(scraper.scrape(), System.currentTimeMillis()));
+            assertThat(second.get("mysql_qps")).isPositive();
+            assertThat(second.get("mysql_tps")).isPositive();
+            // threads_connected counts at least this scraper's own connection
+            assertThat(second.get("mysql_threads_connected")).isGreaterThanOrEqualTo(1);
+            assertThat(second.get("mysql_threads_running")).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void wrongPasswordIsAClearErrorThatNeverShowsThePassword() {
+        String wrong = "Wr0ng-hunter2";
+        try (var scraper = new MySqlScraper(target(wrong))) {
+            assertThatThrownBy(scraper::scrape)
+                    .isInstanceOf(ScrapeException.class)
+                    .hasMessageContaining("target mdb-test (127.0.0.1:" + mariaDb.port() + ")")
+                    .hasMessageContaining("Access denied for user 'monitor'")
+                    .satisfies(e -> assertThat(stackText(e)).doesNotContain(wrong));
+        }
+    }
+
+    @Test
+    void aBrokenConnectionIsReplacedOnTheNextScrape() throws Exception {
+        try (var scraper = new MySqlScraper(target(PASSWORD))) {
+            scraper.scrape();
+            mariaDb.sql("SELECT GROUP_CONCAT(CONCAT('KILL ', id) SEPARATOR ';') INTO @k FROM information_schema.processlist "
+                    + "WHERE user = 'monitor'; EXECUTE IMMEDIATE @k");
+            // the first scrape after the kill may fail; the one after it reconnects
+            try {
+                scraper.scrape();
+            } catch (ScrapeException expected) {
+                assertThat(expected.getMessage()).contains("mdb-test");
+            }
+            assertThat(scraper.scrape()).isNotEmpty();
+        }
+    }
+
+    private static String stackText(Throwable e) {
+        var sw = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(sw));
+        return sw.toString();
+    }
+}
