@@ -1,0 +1,169 @@
+package io.vigil.server;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vigil.testbed.MariaDb;
+import io.vigil.testbed.TestBed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The first end-to-end path, all real: a workload on MariaDB → the collector scrapes it → Kafka
+ * → the ingest role copies it into PostgreSQL → the Prometheus-compatible API answers, for
+ * RestAssured and for {@code promtool}, Prometheus's own command-line client.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FleetTestResource.class, restrictToAnnotatedClass = true)
+class EndToEndTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private final AtomicBoolean workloadRunning = new AtomicBoolean();
+    private Thread workload;
+
+    @BeforeEach
+    void startWorkload() {
+        MariaDb mariaDb = TestBed.get(MariaDb.class);
+        workloadRunning.set(true);
+        workload = Thread.ofPlatform().daemon().name("e2e-workload").start(() -> {
+            try (Connection c = DriverManager.getConnection(mariaDb.jdbcUrl(), mariaDb.rootUser(), "")) {
+                var insert = c.prepareStatement("INSERT INTO e2e.t (v) VALUES (?)");
+                var select = c.prepareStatement("SELECT COUNT(*) FROM e2e.t WHERE id > ?");
+                long deadline = System.nanoTime() + DEADLINE.toNanos() * 2;
+                for (int i = 0; workloadRunning.get() && System.nanoTime() < deadline; i++) {
+                    insert.setString(1, "row " + i);
+                    insert.executeUpdate();
+                    select.setInt(1, i);
+                    select.executeQuery().close();
+                    Thread.sleep(5);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("workload against MariaDB failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @AfterEach
+    void stopWorkload() throws InterruptedException {
+        workloadRunning.set(false);
+        workload.join(10_000);
+    }
+
+    @Test
+    void liveQpsOfTheMariaDbIsPositiveThroughTheQueryApi() {
+        String selector = "mysql_qps{instance=\"" + FleetTestResource.instance() + "\"}";
+
+        JsonPath instant = awaitNonEmpty(() -> given().baseUri(base.toString())
+                .queryParam("query", selector)
+                .get("/api/v1/query")
+                .then().statusCode(200).extract().jsonPath());
+
+        assertThat(instant.getString("status")).isEqualTo("success");
+        assertThat(instant.getString("data.resultType")).isEqualTo("vector");
+        Map<String, String> metric = instant.getMap("data.result[0].metric");
+        assertThat(metric).containsEntry("__name__", "mysql_qps")
+                .containsEntry("cluster", FleetTestResource.CLUSTER)
+                .containsEntry("kind", "mysql")
+                .containsEntry("service", "checkout");
+        assertThat(Double.parseDouble(instant.getString("data.result[0].value[1]"))).isPositive();
+
+        // The same series over a range, as Grafana asks for it (form-encoded POST).
+        long now = Instant.now().getEpochSecond();
+        JsonPath range = given().baseUri(base.toString())
+                .formParam("query", selector)
+                .formParam("start", String.valueOf(now - 120))
+                .formParam("end", String.valueOf(now))
+                .formParam("step", "1s")
+                .post("/api/v1/query_range")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(range.getString("data.resultType")).isEqualTo("matrix");
+        List<List<Object>> values = range.getList("data.result[0].values");
+        assertThat(values).isNotEmpty();
+        assertThat(values).anySatisfy(point -> assertThat(Double.parseDouble((String) point.get(1))).isPositive());
+
+        // The target is up, and its password appears nowhere in what the API shows.
+        JsonPath up = given().baseUri(base.toString()).queryParam("query", "up{cluster=\"e2e\"}")
+                .get("/api/v1/query").then().statusCode(200).extract().jsonPath();
+        assertThat(up.getString("data.result[0].value[1]")).isEqualTo("1");
+        assertThat(up.prettify()).doesNotContain(FleetTestResource.MONITOR_PASSWORD);
+    }
+
+    @Test
+    void promtoolReadsLiveQpsAsARealPrometheusClient() throws Exception {
+        String server = base.toString().replaceAll("/$", "");
+        String selector = "mysql_qps{cluster=\"" + FleetTestResource.CLUSTER + "\"}";
+        // Wait until data exists, then ask promtool for the last two minutes.
+        awaitNonEmpty(() -> given().baseUri(server).queryParam("query", selector).get("/api/v1/query").then().extract().jsonPath());
+
+        long now = Instant.now().getEpochSecond();
+        String out = run("promtool", "query", "range", "--start=" + (now - 120), "--end=" + now, "--step=1s", server, selector);
+
+        // promtool prints a series line, then "value @[time]" lines.
+        assertThat(out).contains("mysql_qps{").contains("cluster=\"e2e\"");
+        List<Double> qps = out.lines().filter(l -> l.contains(" @["))
+                .map(l -> Double.parseDouble(l.trim().split("\\s+")[0])).toList();
+        assertThat(qps).isNotEmpty().anySatisfy(v -> assertThat(v).isPositive());
+
+        String instant = run("promtool", "query", "instant", server, selector);
+        assertThat(instant).contains("mysql_qps{").contains("=>");
+    }
+
+    private static JsonPath awaitNonEmpty(Supplier<JsonPath> query) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        JsonPath last = null;
+        while (System.nanoTime() < deadline) {
+            last = query.get();
+            List<Object> result = last.getList("data.result");
+            if (result != null && !result.isEmpty() && isPositive(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("no positive value within " + DEADLINE.toSeconds() + " s; last answer: " + (last == null ? null : last.prettify()));
+    }
+
+    private static boolean isPositive(JsonPath answer) {
+        String v = answer.getString("data.result[0].value[1]");
+        return v != null && Double.parseDouble(v) > 0;
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("%s exited with output:%n%s", String.join(" ", command), out).isZero();
+        return out;
+    }
+}
