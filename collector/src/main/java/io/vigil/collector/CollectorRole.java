@@ -49,6 +49,11 @@ public class CollectorRole {
         scheduler.start(targets);
     }
 
+    /** The running publisher (for Vigil's own metrics), empty where the collector role is off. */
+    public java.util.Optional<KafkaSamplePublisher> publisher() {
+        return java.util.Optional.ofNullable(publisher);
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (scheduler != null) {
             scheduler.close();

@@ -46,8 +46,19 @@ public final class Labels {
         return of(map);
     }
 
+    /** Same rule as {@link #NAME}, without a regex: it runs for every name of every decoded batch. */
     public static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            if (!letter && !(i > 0 && c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireValidName(String name) {

@@ -16,6 +16,16 @@ class LabelsTest {
     }
 
     @Test
+    void nameRuleIsPrometheus() {
+        assertThat(Labels.isValidName("__name__")).isTrue();
+        assertThat(Labels.isValidName("mysql_qps_2")).isTrue();
+        assertThat(Labels.isValidName("2xx")).isFalse();
+        assertThat(Labels.isValidName("a:b")).isFalse();
+        assertThat(Labels.isValidName("é")).isFalse();
+        assertThat(Labels.isValidName("")).isFalse();
+    }
+
+    @Test
     void invalidNamesAreRefusedWithTheName() {
         assertThatThrownBy(() -> Labels.of("bad-name", "x")).hasMessageContaining("bad-name");
     }
