@@ -1,0 +1,170 @@
+package io.vigil.ingest;
+
+import io.vigil.model.Sample;
+import io.vigil.model.SampleBatch;
+import org.apache.kafka.common.TopicPartition;
+import org.postgresql.PGConnection;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Writes consumed sample batches into the store, exactly once per Kafka record: the points (by
+ * binary COPY), any new series, and the partitions' next offsets go in one transaction, and
+ * records below a partition's stored offset are skipped. A batch redelivered after a crash
+ * between this commit and Kafka's offset commit is therefore recognised and not written twice.
+ */
+public final class SampleWriter {
+
+    private final DataSource dataSource;
+    private final StoreLayout layout;
+    private final OffsetStore offsets;
+    private final Duration retention;
+    private final Clock clock;
+    private final SeriesDictionary series = new SeriesDictionary();
+
+    public SampleWriter(DataSource dataSource, StoreLayout layout, OffsetStore offsets, Duration retention, Clock clock) {
+        this.dataSource = dataSource;
+        this.layout = layout;
+        this.offsets = offsets;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    public SampleWriter(DataSource dataSource, StoreLayout layout, OffsetStore offsets, Duration retention) {
+        this(dataSource, layout, offsets, retention, Clock.systemUTC());
+    }
+
+    public OffsetStore offsets() {
+        return offsets;
+    }
+
+    /** Writes {@code batches} and moves each of their partitions past its last batch. */
+    public WriteResult write(List<ConsumedBatch> batches) throws SQLException {
+        return write(batches, Map.of());
+    }
+
+    /**
+     * Writes {@code batches} (in Kafka order within each partition) and moves each partition's
+     * stored offset to {@code consumedUpTo} or past its last batch, whichever is further:
+     * {@code consumedUpTo} covers records that were consumed but yielded no batch (undecodable),
+     * which must not be read again either.
+     *
+     * @throws SQLException when the database fails; nothing was written and the call may be repeated
+     */
+    public WriteResult write(List<ConsumedBatch> batches, Map<TopicPartition, Long> consumedUpTo) throws SQLException {
+        var next = new HashMap<>(consumedUpTo);
+        for (ConsumedBatch b : batches) {
+            next.merge(b.topicPartition(), b.offset() + 1, Math::max);
+        }
+        if (next.isEmpty()) {
+            return WriteResult.NOTHING;
+        }
+        long cutoffMillis = clock.instant().minus(retention).toEpochMilli();
+        var days = new HashSet<LocalDate>();
+        for (ConsumedBatch b : batches) {
+            if (b.batch().timestampMillis() >= cutoffMillis && !b.batch().samples().isEmpty()) {
+                days.add(LocalDate.ofInstant(Instant.ofEpochMilli(b.batch().timestampMillis()), ZoneOffset.UTC));
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                // Partitions first, in their own short transaction: creating one locks the parent table,
+                // which should not be held for the whole COPY.
+                layout.ensureDays(c, days);
+                Outcome outcome = Tx.run(c, tx -> writeInTransaction(tx, batches, next, cutoffMillis));
+                series.remember(outcome.newSeries());
+                return outcome.result();
+            } catch (SQLException | RuntimeException e) {
+                // The failure may come from a partition dropped by retention elsewhere; look again next time.
+                layout.forgetCachedState();
+                throw e;
+            }
+        }
+    }
+
+    private record Outcome(WriteResult result, Map<SeriesKey, Long> newSeries) {
+    }
+
+    private Outcome writeInTransaction(Connection tx, List<ConsumedBatch> batches, Map<TopicPartition, Long> next,
+                                       long cutoffMillis) throws SQLException {
+        Map<TopicPartition, Long> expected = new HashMap<>(offsets.lockAndLoad(tx, next.keySet()));
+        var fresh = new ArrayList<ConsumedBatch>(batches.size());
+        int skipped = 0;
+        long expired = 0;
+        for (ConsumedBatch b : batches) {
+            TopicPartition tp = b.topicPartition();
+            if (b.offset() < expected.getOrDefault(tp, Long.MIN_VALUE)) {
+                skipped++;
+                continue;
+            }
+            expected.put(tp, b.offset() + 1);
+            if (b.batch().timestampMillis() < cutoffMillis) {
+                expired += b.batch().samples().size();
+            } else if (!b.batch().samples().isEmpty()) {
+                fresh.add(b);
+            }
+        }
+
+        var keysPerBatch = new ArrayList<SeriesKey[]>(fresh.size());
+        Set<SeriesKey> distinct = new HashSet<>();
+        for (ConsumedBatch b : fresh) {
+            SampleBatch batch = b.batch();
+            var keys = new SeriesKey[batch.samples().size()];
+            for (int i = 0; i < keys.length; i++) {
+                Sample s = batch.samples().get(i);
+                keys[i] = new SeriesKey(s.metric(), batch.seriesLabels(s));
+                distinct.add(keys[i]);
+            }
+            keysPerBatch.add(keys);
+        }
+        var resolved = series.resolve(tx, distinct);
+
+        long points = 0;
+        if (!fresh.isEmpty()) {
+            var copyApi = tx.unwrap(PGConnection.class).getCopyAPI();
+            try (var copy = new PgCopyBinary(copyApi.copyIn(PgCopyBinary.SQL))) {
+                for (int j = 0; j < fresh.size(); j++) {
+                    SampleBatch batch = fresh.get(j).batch();
+                    long micros = PgCopyBinary.toPgMicros(batch.timestampMillis());
+                    SeriesKey[] keys = keysPerBatch.get(j);
+                    for (int i = 0; i < keys.length; i++) {
+                        copy.row(micros, resolved.ids().get(keys[i]), batch.samples().get(i).value());
+                    }
+                }
+                points = copy.finish();
+            } catch (SQLException e) {
+                throw new SQLException("COPY of " + fresh.size() + " batches into samples failed (" + describe(fresh) + "): "
+                        + e.getMessage(), e.getSQLState(), e);
+            }
+        }
+        offsets.advance(tx, next);
+        var result = new WriteResult(fresh.size(), points, skipped, expired, resolved.created());
+        return new Outcome(result, resolved.fresh());
+    }
+
+    /** The Kafka range of the batches, e.g. "vigil.samples/0@17..42, vigil.samples/3@5..9". */
+    private static String describe(List<ConsumedBatch> batches) {
+        var ranges = new TreeMap<String, long[]>();
+        for (ConsumedBatch b : batches) {
+            ranges.merge(b.topic() + '/' + b.partition(), new long[]{b.offset(), b.offset()},
+                    (a, n) -> new long[]{Math.min(a[0], n[0]), Math.max(a[1], n[1])});
+        }
+        var sb = new StringBuilder();
+        ranges.forEach((tp, r) -> sb.append(sb.isEmpty() ? "" : ", ").append(tp).append('@').append(r[0]).append("..").append(r[1]));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package io.vigil.server;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.vigil.collector.CollectorRole;
+import io.vigil.collector.KafkaSamplePublisher;
+import io.vigil.ingest.IngestConsumer;
+import io.vigil.ingest.IngestRole;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Vigil's own metrics on {@code /q/metrics}: what the roles did, so that Vigil can be watched
+ * like any other part of the fleet. The role modules keep plain counters; only the server knows
+ * Micrometer.
+ */
+@ApplicationScoped
+public class RoleMetrics {
+
+    private final MeterRegistry registry;
+    private final CollectorRole collector;
+    private final IngestRole ingest;
+
+    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest) {
+        this.registry = registry;
+        this.collector = collector;
+        this.ingest = ingest;
+    }
+
+    // After the roles have started (default observer priority is 2500).
+    void onStart(@Observes @jakarta.annotation.Priority(5000) StartupEvent event) {
+        collector.publisher().ifPresent(this::bindCollector);
+        ingest.consumer().ifPresent(this::bindIngest);
+    }
+
+    private void bindCollector(KafkaSamplePublisher publisher) {
+        counter("vigil_collector_batches_published", "scrapes acknowledged by Kafka", publisher, KafkaSamplePublisher::sent);
+        counter("vigil_collector_publish_failures", "scrapes Kafka did not take", publisher, KafkaSamplePublisher::failed);
+    }
+
+    private void bindIngest(IngestConsumer consumer) {
+        counter("vigil_ingest_points_written", "points stored", consumer, IngestConsumer::pointsWritten);
+        counter("vigil_ingest_batches_written", "sample batches stored", consumer, IngestConsumer::batchesWritten);
+        counter("vigil_ingest_batches_redelivered", "redelivered batches skipped because already stored", consumer,
+                IngestConsumer::batchesSkipped);
+        counter("vigil_ingest_points_expired", "points older than the retention, not stored", consumer, IngestConsumer::pointsExpired);
+        counter("vigil_ingest_decode_errors", "Kafka records that were not sample batches", consumer, IngestConsumer::decodeErrors);
+        counter("vigil_ingest_write_retries", "store writes retried (database slow or down)", consumer, IngestConsumer::writeRetries);
+        Gauge.builder("vigil_ingest_paused", consumer, c -> c.isPaused() ? 1 : 0)
+                .description("1 while consumption is paused because the store cannot keep up or is down")
+                .register(registry);
+    }
+
+    private <T> void counter(String name, String description, T source, ToDoubleFunction<T> read) {
+        FunctionCounter.builder(name, source, read).description(description).register(registry);
+    }
+}
