@@ -6,6 +6,8 @@ import io.vigil.model.Target;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +34,8 @@ final class TargetScrapeLoop {
     private final ExecutorService scrapeThreads;
     private final LongSupplier clock;
     private final CounterRates rates = new CounterRates();
+    /** Series of the previous batch; those missing from the next one get a staleness marker. */
+    private Set<SeriesKey> previous = Set.of();
     /** A scrape still running past its timeout (hung socket) blocks new ones rather than piling up. */
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile String lastError;
@@ -77,12 +81,36 @@ final class TargetScrapeLoop {
         } else {
             rates.reset();
         }
+        samples.addAll(staleMarkers(samples));
         samples.add(Sample.of(UP, readings != null ? 1 : 0));
         samples.add(Sample.of(SCRAPE_DURATION, seconds));
         logStateChange(error);
         var batch = new SampleBatch(target.id(), start, target.identityLabels(), samples);
         publisher.publish(batch);
         return batch;
+    }
+
+    private record SeriesKey(String metric, io.vigil.model.Labels labels) {
+    }
+
+    /**
+     * Marks every series of the previous batch that this one lacks (target down, replication
+     * channel gone, a counter reset) as stale, as Prometheus does, so queries stop showing its
+     * last value at once rather than for the whole lookback window.
+     */
+    private List<Sample> staleMarkers(List<Sample> current) {
+        var now = new HashSet<SeriesKey>();
+        for (Sample s : current) {
+            now.add(new SeriesKey(s.metric(), s.labels()));
+        }
+        var markers = new ArrayList<Sample>();
+        for (SeriesKey gone : previous) {
+            if (!now.contains(gone)) {
+                markers.add(new Sample(gone.metric(), gone.labels(), Sample.STALE_NAN));
+            }
+        }
+        previous = now;
+        return markers;
     }
 
     private List<Reading> scrapeAndRelease() throws ScrapeException {

@@ -96,4 +96,39 @@ class TargetScrapeLoopTest {
             }
         }
     }
+
+    @Test
+    void seriesThatDisappearGetAStalenessMarkerOnce() {
+        var target = target(3306, Duration.ofSeconds(2));
+        var script = new java.util.ArrayDeque<List<Reading>>(List.of(
+                List.of(Reading.gauge("mysql_threads_running", 4), Reading.gauge("mysql_replication_lag_seconds", 1)),
+                List.of(Reading.gauge("mysql_threads_running", 5))));
+        Scraper scripted = new Scraper() {
+            @Override
+            public List<Reading> scrape() throws ScrapeException {
+                if (script.isEmpty()) {
+                    throw new ScrapeException("target went away");
+                }
+                return script.poll();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var loop = new TargetScrapeLoop(target, scripted, publisher, threads, System::currentTimeMillis);
+
+        loop.tick();
+        SampleBatch channelGone = loop.tick();
+        assertThat(Sample.isStaleMarker(value(channelGone, "mysql_replication_lag_seconds"))).isTrue();
+        assertThat(value(channelGone, "mysql_threads_running")).isEqualTo(5);
+
+        SampleBatch down = loop.tick();
+        assertThat(value(down, "up")).isZero();
+        assertThat(Sample.isStaleMarker(value(down, "mysql_threads_running"))).isTrue();
+        assertThat(down.samples()).extracting(Sample::metric).doesNotContain("mysql_replication_lag_seconds");
+
+        SampleBatch stillDown = loop.tick();
+        assertThat(stillDown.samples()).extracting(Sample::metric).containsExactlyInAnyOrder("up", "scrape_duration_seconds");
+    }
 }

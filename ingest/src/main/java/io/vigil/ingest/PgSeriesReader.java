@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -92,7 +93,7 @@ public class PgSeriesReader implements SeriesReader {
         // PgJDBC streams with a cursor only outside auto-commit; a day of hundreds of series would not fit otherwise.
         c.setAutoCommit(false);
         try (var st = c.prepareStatement("""
-                SELECT series_id, time, value FROM samples
+                SELECT series_id, time, value, CASE WHEN value = 'NaN' THEN float8send(value) END AS nan_bits FROM samples
                 WHERE series_id = ANY(?) AND time >= ? AND time <= ?
                 ORDER BY series_id, time""")) {
             st.setFetchSize(FETCH_SIZE);
@@ -110,7 +111,7 @@ public class PgSeriesReader implements SeriesReader {
                         }
                         current = id;
                     }
-                    acc.add(rs.getObject(2, OffsetDateTime.class).toInstant().toEpochMilli(), rs.getDouble(3));
+                    acc.add(rs.getObject(2, OffsetDateTime.class).toInstant().toEpochMilli(), value(rs));
                 }
                 if (current != Long.MIN_VALUE) {
                     result.add(acc.build(series.get(current)));
@@ -146,4 +147,17 @@ public class PgSeriesReader implements SeriesReader {
             return points;
         }
     }
+
+    /**
+     * The text protocol turns every NaN into the canonical one, which would erase Prometheus'
+     * staleness marker (a NaN with a particular payload); a NaN's raw bits come back as bytea.
+     */
+    private static double value(ResultSet rs) throws SQLException {
+        byte[] nanBits = rs.getBytes(4);
+        if (nanBits == null) {
+            return rs.getDouble(3);
+        }
+        return Double.longBitsToDouble(java.nio.ByteBuffer.wrap(nanBits).getLong());
+    }
+
 }

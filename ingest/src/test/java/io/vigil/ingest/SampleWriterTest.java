@@ -143,6 +143,18 @@ class SampleWriterTest {
     }
 
     @Test
+    void theStalenessMarkerKeepsItsExactBitsThroughTheStore() throws SQLException {
+        var batch = new SampleBatch("t", recent, Labels.of("cluster", "stale"), List.of(
+                Sample.of("v_stale", Sample.STALE_NAN), Sample.of("v_plain_nan", Double.NaN)));
+        writer(RETENTION).write(List.of(Batches.consumed(7, 0, batch)));
+
+        var read = new PgSeriesReader(db.ds()).read(List.of(LabelMatcher.eq("cluster", "stale")), recent, recent);
+        assertThat(read).hasSize(2);
+        assertThat(Sample.isStaleMarker(read.get(0).values()[0])).as("plain NaN").isFalse();
+        assertThat(Sample.isStaleMarker(read.get(1).values()[0])).as("stale marker").isTrue();
+    }
+
+    @Test
     void seriesKeepTheMetricApartFromTheMergedLabels() throws SQLException {
         var batch = new SampleBatch("t", recent, Labels.of("cluster", "m", "channel", "target-level"),
                 List.of(new Sample("lag", Labels.of("channel", "sample-level"), 1)));

@@ -2,6 +2,7 @@ package io.vigil.server.query;
 
 import io.vigil.ingest.SeriesPoints;
 import io.vigil.ingest.SeriesReader;
+import io.vigil.model.Sample;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,8 +24,6 @@ public class QueryEngine {
     public static final long MAX_STEPS = 11_000;
     public static final String TOO_MANY_POINTS =
             "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)";
-
-    private static final long STALE_NAN_BITS = 0x7ff0000000000002L;
 
     private final SeriesReader reader;
     private final long lookbackMillis;
@@ -109,6 +108,6 @@ public class QueryEngine {
     }
 
     private boolean isLive(long[] ts, double[] vs, int i, long t) {
-        return i >= 0 && ts[i] > t - lookbackMillis && Double.doubleToRawLongBits(vs[i]) != STALE_NAN_BITS;
+        return i >= 0 && ts[i] > t - lookbackMillis && !Sample.isStaleMarker(vs[i]);
     }
 }
