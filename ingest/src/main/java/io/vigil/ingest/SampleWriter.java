@@ -29,9 +29,19 @@ import java.util.TreeMap;
  */
 public final class SampleWriter {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SampleWriter.class);
+
     private final DataSource dataSource;
     private final StoreLayout layout;
     private final OffsetStore offsets;
+    /**
+     * Points stamped further ahead are refused (counted with the expired ones): a target host with
+     * a wrong clock would otherwise create partitions years ahead that retention never drops.
+     */
+    static final Duration MAX_AHEAD = Duration.ofHours(1);
+
+    /** Targets already reported for a clock ahead: once per target, not once per scrape. */
+    private final Set<String> clockWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Duration retention;
     private final Clock clock;
     private final SeriesDictionary series = new SeriesDictionary();
@@ -74,9 +84,10 @@ public final class SampleWriter {
             return WriteResult.NOTHING;
         }
         long cutoffMillis = clock.instant().minus(retention).toEpochMilli();
+        long futureMillis = clock.instant().plus(MAX_AHEAD).toEpochMilli();
         var days = new HashSet<LocalDate>();
         for (ConsumedBatch b : batches) {
-            if (b.batch().timestampMillis() >= cutoffMillis && !b.batch().samples().isEmpty()) {
+            if (inRange(b, cutoffMillis, futureMillis) && !b.batch().samples().isEmpty()) {
                 days.add(LocalDate.ofInstant(Instant.ofEpochMilli(b.batch().timestampMillis()), ZoneOffset.UTC));
             }
         }
@@ -85,7 +96,7 @@ public final class SampleWriter {
                 // Partitions first, in their own short transaction: creating one locks the parent table,
                 // which should not be held for the whole COPY.
                 layout.ensureDays(c, days);
-                Outcome outcome = Tx.run(c, tx -> writeInTransaction(tx, batches, next, cutoffMillis));
+                Outcome outcome = Tx.run(c, tx -> writeInTransaction(tx, batches, next, cutoffMillis, futureMillis));
                 series.remember(outcome.newSeries());
                 return outcome.result();
             } catch (SQLException | RuntimeException e) {
@@ -99,8 +110,13 @@ public final class SampleWriter {
     private record Outcome(WriteResult result, Map<SeriesKey, Long> newSeries) {
     }
 
+    private static boolean inRange(ConsumedBatch b, long cutoffMillis, long futureMillis) {
+        long t = b.batch().timestampMillis();
+        return t >= cutoffMillis && t <= futureMillis;
+    }
+
     private Outcome writeInTransaction(Connection tx, List<ConsumedBatch> batches, Map<TopicPartition, Long> next,
-                                       long cutoffMillis) throws SQLException {
+                                       long cutoffMillis, long futureMillis) throws SQLException {
         Map<TopicPartition, Long> expected = new HashMap<>(offsets.lockAndLoad(tx, next.keySet()));
         var fresh = new ArrayList<ConsumedBatch>(batches.size());
         int skipped = 0;
@@ -112,8 +128,12 @@ public final class SampleWriter {
                 continue;
             }
             expected.put(tp, b.offset() + 1);
-            if (b.batch().timestampMillis() < cutoffMillis) {
+            if (!inRange(b, cutoffMillis, futureMillis)) {
                 expired += b.batch().samples().size();
+                if (b.batch().timestampMillis() > futureMillis && clockWarned.add(b.batch().targetId())) {
+                    LOG.warnf("dropped %d points of target %s stamped %s, more than %s ahead of this clock (check its clock; reported once per target)",
+                            b.batch().samples().size(), b.batch().targetId(), Instant.ofEpochMilli(b.batch().timestampMillis()), MAX_AHEAD);
+                }
             } else if (!b.batch().samples().isEmpty()) {
                 fresh.add(b);
             }

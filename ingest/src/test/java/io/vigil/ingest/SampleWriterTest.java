@@ -127,6 +127,18 @@ class SampleWriterTest {
     }
 
     @Test
+    void pointsFromAClockFarAheadAreRefusedWithoutMakingPartitions() throws SQLException {
+        long ahead = Instant.now().plus(Duration.ofDays(400)).toEpochMilli();
+        var result = writer(RETENTION).write(List.of(Batches.consumed(8, 0, Batches.scrape("skew", "skew-1", ahead, 1))));
+
+        assertThat(result.pointsWritten()).isZero();
+        assertThat(result.pointsExpired()).isEqualTo(Batches.POINTS_PER_SCRAPE);
+        assertThat(db.samplePartitions()).doesNotContain(PartitionedLayout.partitionName(
+                LocalDate.ofInstant(Instant.ofEpochMilli(ahead), ZoneOffset.UTC)));
+        assertThat(storedOffsets()).containsEntry(8, 1L);
+    }
+
+    @Test
     void specialFloatValuesSurviveBinaryCopy() throws SQLException {
         var batch = new SampleBatch("t", recent, Labels.of("cluster", "f"), List.of(
                 Sample.of("v_nan", Double.NaN), Sample.of("v_pinf", Double.POSITIVE_INFINITY),
