@@ -176,22 +176,4 @@ cmd_stop() {
   log "stopped"
 }
 
-cmd_status() {
-  local pid
-  if pid=$(running_pid); then
-    echo "RUNNING kafka 127.0.0.1:$(running_port) pid=$pid"
-  else
-    echo "STOPPED kafka"
-    return "$TB_EXIT_NOT_RUNNING"
-  fi
-}
-
-(($# >= 2)) || usage
-CMD=$1
-DIR=$(abs_dir "$2")
-case "$CMD" in
-  start) (($# == 4)) || usage; cmd_start "$3" "$4" ;;
-  stop) (($# == 2)) || usage; cmd_stop ;;
-  status) (($# == 2)) || usage; cmd_status ;;
-  *) usage ;;
-esac
+tb_main 2 "$@"

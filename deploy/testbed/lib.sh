@@ -176,3 +176,29 @@ tb_repo_root() { (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P); }
 stdin_config() {
   if [[ ! -t 0 ]]; then cat; fi
 }
+
+# tb_main START_ARG_COUNT "$@": the command line every service script shares. The script defines
+# usage, running_pid, running_port, cmd_start (taking START_ARG_COUNT arguments after DIR) and cmd_stop.
+tb_main() {
+  local start_args=$1; shift
+  (($# >= 2)) || usage
+  local cmd=$1
+  DIR=$(abs_dir "$2")
+  shift 2
+  case "$cmd" in
+    start) (($# == start_args)) || usage; cmd_start "$@" ;;
+    stop) (($# == 0)) || usage; cmd_stop ;;
+    status) (($# == 0)) || usage; tb_status ;;
+    *) usage ;;
+  esac
+}
+
+tb_status() {
+  local pid
+  if pid=$(running_pid); then
+    echo "RUNNING $TB_SERVICE 127.0.0.1:$(running_port) pid=$pid"
+  else
+    echo "STOPPED $TB_SERVICE"
+    return "$TB_EXIT_NOT_RUNNING"
+  fi
+}

@@ -68,6 +68,8 @@ CNF
   mv "$DIR/my.cnf.tmp" "$DIR/my.cnf"
 }
 
+running_port() { cnf_value port; }
+
 cmd_start() {
   local port=$1 server_id=$2 pid extra
   [[ $server_id =~ ^[0-9]+$ ]] || usage_error "SERVER_ID must be a number, got '$server_id'"
@@ -122,22 +124,4 @@ cmd_stop() {
   log "stopped"
 }
 
-cmd_status() {
-  local pid
-  if pid=$(running_pid); then
-    echo "RUNNING mariadb 127.0.0.1:$(cnf_value port) pid=$pid"
-  else
-    echo "STOPPED mariadb"
-    return "$TB_EXIT_NOT_RUNNING"
-  fi
-}
-
-(($# >= 2)) || usage
-CMD=$1
-DIR=$(abs_dir "$2")
-case "$CMD" in
-  start) (($# == 4)) || usage; cmd_start "$3" "$4" ;;
-  stop) (($# == 2)) || usage; cmd_stop ;;
-  status) (($# == 2)) || usage; cmd_status ;;
-  *) usage ;;
-esac
+tb_main 2 "$@"
