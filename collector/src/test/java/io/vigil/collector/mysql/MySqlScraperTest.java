@@ -72,6 +72,83 @@ class MySqlScraperTest {
     }
 
     @Test
+    void everyServerMetricOfMariaDbIsThereFromTheSecondScrapeOn() throws Exception {
+        try (var scraper = new MySqlScraper(target(PASSWORD))) {
+            var rates = new CounterRates();
+            long t0 = System.currentTimeMillis();
+            mariaDb.sql("CREATE DATABASE IF NOT EXISTS scrape_test; CREATE TABLE IF NOT EXISTS scrape_test.hits "
+                    + "(id INT PRIMARY KEY) ENGINE=InnoDB; INSERT IGNORE INTO scrape_test.hits VALUES (1), (2), (3)");
+            rates.apply(scraper.scrape(), t0);
+            // InnoDB pages read through the buffer pool, so that the hit ratio has a denominator
+            // (mysql.* system tables are Aria in MariaDB and would not count).
+            mariaDb.sql("SELECT COUNT(*) FROM scrape_test.hits");
+            // The monitor user lacks SLAVE MONITOR: replication is skipped, everything else still comes,
+            // and this second scrape goes as one multi-statement.
+            Map<String, Double> m = byName(rates.apply(scraper.scrape(), System.currentTimeMillis()));
+
+            var replication = MySqlMetrics.ALL.stream().filter(n -> n.startsWith("mysql_replication_")).toList();
+            var server = MySqlMetrics.ALL.stream().filter(n -> !replication.contains(n)).toList();
+            assertThat(m.keySet()).containsAll(server).doesNotContainAnyElementsOf(replication);
+            assertThat(m.get("mysql_innodb_buffer_pool_hit_ratio")).isBetween(0.0, 1.0);
+            assertThat(m.get("mysql_innodb_buffer_pool_dirty_ratio")).isBetween(0.0, 1.0);
+            assertThat(m.get("mysql_bytes_received_per_second")).isPositive();
+            assertThat(m.get("mysql_bytes_sent_per_second")).isPositive();
+            assertThat(m.get("mysql_connections_per_second")).isPositive(); // the mariadb client logged in
+            assertThat(m.get("mysql_max_connections")).isEqualTo(151); // the server's default
+            assertThat(m.get("mysql_read_only")).isZero();
+            assertThat(m.get("mysql_innodb_history_list_length")).isNotNegative();
+        }
+    }
+
+    @Test
+    void aRealDeadlockShowsInTheDeadlockRate() throws Exception {
+        mariaDb.sql("CREATE DATABASE IF NOT EXISTS scrape_test; CREATE TABLE IF NOT EXISTS scrape_test.dl (id INT PRIMARY KEY, v INT); "
+                + "INSERT IGNORE INTO scrape_test.dl VALUES (1, 0), (2, 0)");
+        try (var scraper = new MySqlScraper(target(PASSWORD));
+             var a = java.sql.DriverManager.getConnection(mariaDb.jdbcUrl(), mariaDb.rootUser(), "");
+             var b = java.sql.DriverManager.getConnection(mariaDb.jdbcUrl(), mariaDb.rootUser(), "")) {
+            var rates = new CounterRates();
+            rates.apply(scraper.scrape(), System.currentTimeMillis());
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            a.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 1");
+            b.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 2");
+            // a now waits for b's row; b asking for a's row closes the cycle and InnoDB kills one of them.
+            var aWaits = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    a.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 2");
+                } catch (java.sql.SQLException e) {
+                    // either side may be chosen as the victim
+                }
+            });
+            awaitLockWait();
+            try {
+                b.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 1");
+            } catch (java.sql.SQLException victim) {
+                assertThat(victim.getErrorCode()).isEqualTo(1213); // ER_LOCK_DEADLOCK
+            }
+            aWaits.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            a.rollback();
+            b.rollback();
+            Map<String, Double> m = byName(rates.apply(scraper.scrape(), System.currentTimeMillis()));
+            assertThat(m.get("mysql_innodb_deadlocks_per_second")).isPositive();
+            assertThat(m.get("mysql_innodb_row_lock_waits_per_second")).isPositive();
+        }
+    }
+
+    /** Polls until some transaction waits for a row lock: a fixed sleep would be either slow or flaky. */
+    private void awaitLockWait() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!mariaDb.sql("SELECT 1 FROM information_schema.innodb_lock_waits LIMIT 1").isBlank()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no transaction started waiting for a row lock within 10 s");
+    }
+
+    @Test
     void wrongPasswordIsAClearErrorThatNeverShowsThePassword() {
         String wrong = "Wr0ng-hunter2";
         try (var scraper = new MySqlScraper(target(wrong))) {
