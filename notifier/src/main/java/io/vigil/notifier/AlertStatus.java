@@ -1,0 +1,5 @@
+package io.vigil.notifier;
+
+public enum AlertStatus {
+    FIRING, RESOLVED
+}
