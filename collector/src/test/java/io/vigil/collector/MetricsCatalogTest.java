@@ -1,6 +1,8 @@
 package io.vigil.collector;
 
+import io.vigil.collector.mysql.GaleraMetrics;
 import io.vigil.collector.mysql.MySqlMetrics;
+import io.vigil.collector.redis.RedisMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -34,6 +36,8 @@ class MetricsCatalogTest {
     @Test
     void everyMetricTheCodeCanEmitIsDocumentedAndNothingElse() throws Exception {
         var emittable = new TreeSet<>(MySqlMetrics.ALL);
+        emittable.addAll(GaleraMetrics.ALL);
+        emittable.addAll(RedisMetrics.ALL);
         emittable.addAll(List.of(TargetScrapeLoop.UP, TargetScrapeLoop.SCRAPE_DURATION));
         assertThat(documented()).as("metric names in " + CATALOG.toAbsolutePath().normalize())
                 .containsExactlyInAnyOrderElementsOf(emittable);

@@ -5,7 +5,12 @@ import java.util.Locale;
 
 /** What a target is, which decides the scraper that reads it. */
 public enum TargetKind {
-    MYSQL("mysql");
+    /** MySQL or MariaDB, including Galera / Percona XtraDB Cluster nodes (wsrep metrics when present). */
+    MYSQL("mysql"),
+    /** A Redis server, master or replica. */
+    REDIS("redis"),
+    /** A Redis Sentinel: its view of the masters it monitors. */
+    REDIS_SENTINEL("redis_sentinel");
 
     private final String id;
 

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Scrapes a MySQL or MariaDB server over MySQL Connector/J: server-wide status, and per-channel
- * replication when the server is a replica. One connection per target, kept between scrapes, so
- * a scrape costs one round trip (see {@link SnapshotReader}) rather than a login.
+ * Scrapes a MySQL or MariaDB server over MySQL Connector/J: server-wide status, per-channel
+ * replication when the server is a replica, and Galera (wsrep) state when the server is a cluster
+ * node. One connection per target, kept between scrapes, so a scrape costs one round trip (see
+ * {@link SnapshotReader}) rather than a login.
  */
 public final class MySqlScraper implements Scraper {
 
@@ -43,6 +44,7 @@ public final class MySqlScraper implements Scraper {
         replicationErrors.observe(rows);
         var readings = new ArrayList<>(statusMetrics.read(snapshot));
         readings.addAll(ReplicationMetrics.read(rows, snapshot.variables().get("gtid_slave_pos")));
+        readings.addAll(GaleraStatusMetrics.read(snapshot.status()));
         return readings;
     }
 

@@ -1,0 +1,69 @@
+package io.vigil.collector.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.vigil.collector.Reading;
+import io.vigil.collector.ScrapeException;
+import io.vigil.collector.Scraper;
+import io.vigil.model.Target;
+
+import java.util.List;
+
+/**
+ * Scrapes a Redis server (master or replica) with one {@code INFO} per scrape over a connection
+ * kept between scrapes. Plain {@code INFO} has every section read here (server, clients, memory,
+ * persistence, stats, replication, keyspace) and leaves out commandstats and latencystats, which
+ * can be long and are not used.
+ */
+public final class RedisScraper implements Scraper {
+
+    private final Target target;
+    private final ClientResources resources;
+    private final RedisInfoMetrics metrics = new RedisInfoMetrics();
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+
+    public RedisScraper(Target target, ClientResources resources) {
+        this.target = target;
+        this.resources = resources;
+    }
+
+    @Override
+    public List<Reading> scrape() throws ScrapeException {
+        String info;
+        try {
+            info = connection().sync().info();
+        } catch (RuntimeException e) {
+            close();
+            throw RedisTargets.failure(target, e);
+        }
+        return metrics.read(RedisInfo.parse(info));
+    }
+
+    private StatefulRedisConnection<String, String> connection() {
+        if (connection == null) {
+            if (client == null) {
+                client = RedisClient.create(resources);
+                client.setOptions(RedisTargets.options(target));
+            }
+            connection = client.connect(RedisTargets.uri(target));
+        }
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            connection.closeAsync();
+            connection = null;
+        }
+        if (client != null) {
+            // The shared resources stay: shutting the client down only drops what it opened.
+            client.shutdownAsync();
+            client = null;
+        }
+        // The gap may hide a restart: the next interval must not span it.
+        metrics.reset();
+    }
+}

@@ -1,0 +1,26 @@
+package io.vigil.collector.redis;
+
+import io.vigil.collector.Scraper;
+import io.vigil.model.Target;
+import io.vigil.model.TargetKind;
+import jakarta.enterprise.context.ApplicationScoped;
+
+@ApplicationScoped
+public class SentinelScraperFactory implements Scraper.Factory {
+
+    private final RedisClientResources resources;
+
+    public SentinelScraperFactory(RedisClientResources resources) {
+        this.resources = resources;
+    }
+
+    @Override
+    public TargetKind kind() {
+        return TargetKind.REDIS_SENTINEL;
+    }
+
+    @Override
+    public Scraper create(Target target) {
+        return new SentinelScraper(target, resources.get());
+    }
+}
