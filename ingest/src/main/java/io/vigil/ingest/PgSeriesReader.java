@@ -24,8 +24,9 @@ import java.util.TreeMap;
 /**
  * {@link SeriesReader} over the PostgreSQL store, identical for both layouts. The series
  * dictionary is filtered with {@link LabelMatcher#matches(Labels)} in Java, so matching has exactly
- * Prometheus' semantics (anchored Java regexes, absent label = empty string); only an equality on
- * the metric name is pushed down to SQL, as it is both the common case and indexed.
+ * Prometheus' semantics (anchored Java regexes, absent label = empty string). Equalities are also
+ * pushed down to SQL to fetch fewer rows: on the metric name (indexed through the unique key) and
+ * on other labels as one {@code labels @> '{…}'} containment; the Java filter stays the authority.
  */
 @ApplicationScoped
 public class PgSeriesReader implements SeriesReader {
@@ -47,11 +48,8 @@ public class PgSeriesReader implements SeriesReader {
         if (endMillis < startMillis) {
             return List.of();
         }
-        String metric = matchers.stream()
-                .filter(m -> m.name().equals(LabelNames.METRIC_NAME) && m.op() == LabelMatcher.Op.EQ)
-                .map(LabelMatcher::value).findFirst().orElse(null);
         try (Connection c = dataSource.getConnection()) {
-            Map<Long, Labels> selected = selectSeries(c, metric, matchers);
+            Map<Long, Labels> selected = selectSeries(c, matchers, UNBOUNDED_START, UNBOUNDED_END);
             if (selected.isEmpty()) {
                 return List.of();
             }
@@ -65,12 +63,61 @@ public class PgSeriesReader implements SeriesReader {
         }
     }
 
-    private static Map<Long, Labels> selectSeries(Connection c, String metric, List<LabelMatcher> matchers) throws SQLException {
-        String sql = "SELECT id, metric, labels::text FROM series" + (metric != null ? " WHERE metric = ?" : "");
+    @Override
+    public List<Labels> series(List<LabelMatcher> matchers, long startMillis, long endMillis) {
+        if (endMillis < startMillis) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            var result = new ArrayList<>(selectSeries(c, matchers, startMillis, endMillis).values());
+            result.sort(Comparator.comparing(Labels::toString));
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException("listing series " + matchers + " failed", e);
+        }
+    }
+
+    /**
+     * The dictionary rows the matchers select, by id. With a time bound, only series with a point
+     * in it: an index probe per candidate on {@code samples (series_id, time)}.
+     */
+    private static Map<Long, Labels> selectSeries(Connection c, List<LabelMatcher> matchers, long startMillis, long endMillis)
+            throws SQLException {
+        var sql = new StringBuilder("SELECT s.id, s.metric, s.labels::text FROM series s WHERE true");
+        var params = new ArrayList<Object>();
+        var pinned = new TreeMap<String, String>();
+        for (LabelMatcher m : matchers) {
+            // An equality to "" means "label absent": containment cannot say that, the Java filter does.
+            if (m.op() != LabelMatcher.Op.EQ || m.value().isEmpty()) {
+                continue;
+            }
+            if (m.name().equals(LabelNames.METRIC_NAME)) {
+                sql.append(" AND s.metric = ?");
+                params.add(m.value());
+            } else {
+                pinned.putIfAbsent(m.name(), m.value()); // two different values for one name select nothing; Java sees to it
+            }
+        }
+        if (!pinned.isEmpty()) {
+            sql.append(" AND s.labels @> ?::jsonb");
+            params.add(LabelsJson.write(Labels.of(pinned)));
+        }
+        if (startMillis != UNBOUNDED_START || endMillis != UNBOUNDED_END) {
+            sql.append(" AND EXISTS (SELECT 1 FROM samples x WHERE x.series_id = s.id");
+            if (startMillis != UNBOUNDED_START) {
+                sql.append(" AND x.time >= ?");
+                params.add(OffsetDateTime.ofInstant(Instant.ofEpochMilli(startMillis), ZoneOffset.UTC));
+            }
+            if (endMillis != UNBOUNDED_END) {
+                sql.append(" AND x.time <= ?");
+                params.add(OffsetDateTime.ofInstant(Instant.ofEpochMilli(endMillis), ZoneOffset.UTC));
+            }
+            sql.append(")");
+        }
         var selected = new LinkedHashMap<Long, Labels>();
-        try (var st = c.prepareStatement(sql)) {
-            if (metric != null) {
-                st.setString(1, metric);
+        try (var st = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                st.setObject(i + 1, params.get(i));
             }
             try (var rs = st.executeQuery()) {
                 while (rs.next()) {

@@ -1,6 +1,7 @@
 package io.vigil.ingest;
 
 import io.vigil.model.LabelMatcher;
+import io.vigil.model.Labels;
 
 import java.util.List;
 
@@ -19,4 +20,16 @@ public interface SeriesReader {
      *                                  also matches the empty string), as Prometheus refuses too
      */
     List<SeriesPoints> read(List<LabelMatcher> matchers, long startMillis, long endMillis);
+
+    /** For {@link #series}: no lower or upper time bound. */
+    long UNBOUNDED_START = Long.MIN_VALUE;
+    long UNBOUNDED_END = Long.MAX_VALUE;
+
+    /**
+     * The label sets (metric name under {@code __name__}) of the series selected by all
+     * {@code matchers} that have at least one point in {@code [startMillis, endMillis]}; without
+     * points read. An empty matcher list selects every series: the label listing endpoints need
+     * that, unlike queries. Either bound may be {@link #UNBOUNDED_START} / {@link #UNBOUNDED_END}.
+     */
+    List<Labels> series(List<LabelMatcher> matchers, long startMillis, long endMillis);
 }

@@ -147,4 +147,36 @@ class PgSeriesReaderTest {
         }
         assertThat(reader.read(List.of(of("cluster", Op.NEQ, "")), t0, t0 + 20_000)).hasSize(3 * Batches.POINTS_PER_SCRAPE + 1);
     }
+
+    private List<String> series(long start, long end, LabelMatcher... matchers) {
+        return reader.series(List.of(matchers), start, end).stream().map(Labels::toString).toList();
+    }
+
+    @Test
+    void seriesListsLabelSetsWithEqualitiesPushedDownAndTheRestFilteredExactly() {
+        assertThat(series(t0, t0 + 20_000, LabelMatcher.eq("__name__", "mysql_replication_lag_seconds"),
+                LabelMatcher.eq("cluster", "pay"), LabelMatcher.eq("channel", "a"), of("instance", Op.NEQ, "pay-2")))
+                .containsExactly("{__name__=\"mysql_replication_lag_seconds\", channel=\"a\", cluster=\"pay\", instance=\"pay-1\", kind=\"mysql\"}");
+        // An equality to "" means "label absent": it must not become a containment test.
+        assertThat(series(t0, t0 + 20_000, LabelMatcher.eq("__name__", "up"), LabelMatcher.eq("channel", ""))).hasSize(3);
+        assertThat(series(t0, t0 + 20_000, LabelMatcher.eq("cluster", "pay"), LabelMatcher.eq("cluster", "shop"))).isEmpty();
+        assertThat(series(t0, t0 + 20_000, of("instance", Op.RE, "shop-.*"))).hasSize(Batches.POINTS_PER_SCRAPE);
+    }
+
+    @Test
+    void seriesNeedAPointInTheTimeRangeUnlessUnbounded() {
+        assertThat(series(t0 + 1, t0 + 20_000, LabelMatcher.eq("__name__", "ratio"))).isEmpty();
+        assertThat(series(t0, t0, LabelMatcher.eq("__name__", "ratio"))).hasSize(1);
+        assertThat(series(SeriesReader.UNBOUNDED_START, SeriesReader.UNBOUNDED_END, LabelMatcher.eq("__name__", "ratio")))
+                .containsExactly("{__name__=\"ratio\", cluster=\"odd\"}");
+        assertThat(series(t0 + 20_001, SeriesReader.UNBOUNDED_END, LabelMatcher.eq("__name__", "up"))).isEmpty();
+        assertThat(series(t0 + 20_000, t0, LabelMatcher.eq("__name__", "up"))).isEmpty();
+    }
+
+    @Test
+    void noMatcherListsEverySeries() {
+        assertThat(reader.series(List.of(), SeriesReader.UNBOUNDED_START, SeriesReader.UNBOUNDED_END))
+                .hasSize(3 * Batches.POINTS_PER_SCRAPE + 1);
+        assertThat(reader.series(List.of(), t0 + 10_000, t0 + 20_000)).hasSize(3 * Batches.POINTS_PER_SCRAPE);
+    }
 }

@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The part of Prometheus' PromQL lexer ({@code promql/parser/lex.go}) a selector needs, with its
- * token classes and error messages, so that anything beyond a selector is at least recognised for
- * what it is. Errors point at the start of the token being read, as Prometheus' do.
+ * Prometheus' PromQL lexer ({@code promql/parser/lex.go}): its token classes and error messages,
+ * so that anything Vigil does not evaluate is at least recognised for what it is. Errors point at
+ * the start of the token being read, as Prometheus' do.
  */
 final class PromQlLexer {
 
-    enum Kind { EOF, IDENTIFIER, METRIC_IDENTIFIER, NUMBER, STRING, PUNCT, OPERATOR, AGGREGATOR, KEYWORD, PREPROCESSOR }
+    enum Kind { EOF, IDENTIFIER, METRIC_IDENTIFIER, NUMBER, DURATION, STRING, PUNCT, OPERATOR, AGGREGATOR, KEYWORD, PREPROCESSOR }
 
     /**
      * @param pos   char index of the token's first character
@@ -36,6 +36,7 @@ final class PromQlLexer {
                 case IDENTIFIER -> "identifier " + GoText.quote(text);
                 case METRIC_IDENTIFIER -> "metric identifier " + GoText.quote(text);
                 case NUMBER -> "number " + GoText.quote(text);
+                case DURATION -> "duration " + GoText.quote(text);
                 case STRING -> "string " + (text.getBytes(StandardCharsets.UTF_8).length > 10 ? GoText.quote(text, 10) + "..." : GoText.quote(text));
                 case OPERATOR -> "<op:" + text + ">";
                 case AGGREGATOR -> "<aggr:" + text + ">";
@@ -65,6 +66,9 @@ final class PromQlLexer {
     private final String input;
     private int pos;
     private boolean insideBraces;
+    private boolean insideBrackets;
+    private boolean gotColon;
+    private int parenDepth;
 
     PromQlLexer(String input) {
         this.input = input;
@@ -80,14 +84,39 @@ final class PromQlLexer {
         int c = advance();
         switch (c) {
             case EOF:
+                if (parenDepth != 0) {
+                    throw error(start, "unclosed left parenthesis");
+                } else if (insideBrackets) {
+                    throw error(start, "unclosed left bracket");
+                }
                 return new Token(Kind.EOF, start, "", null);
-            case ',', '(', ')', '[':
+            case ',':
+                return punct(start);
+            case '(':
+                parenDepth++;
+                return punct(start);
+            case ')':
+                parenDepth--;
+                if (parenDepth < 0) {
+                    throw error(pos, "unexpected right parenthesis " + GoText.quoteRune(c)); // Prometheus points past it
+                }
+                return punct(start);
+            case '[':
+                if (insideBrackets) {
+                    throw error(start, "unexpected left bracket " + GoText.quoteRune(c));
+                }
+                insideBrackets = true;
+                gotColon = false;
                 return punct(start);
             case '{':
                 insideBraces = true;
                 return punct(start);
             case ']':
-                throw error(start, "unexpected right bracket " + GoText.quoteRune(c));
+                if (!insideBrackets) {
+                    throw error(start, "unexpected right bracket " + GoText.quoteRune(c));
+                }
+                insideBrackets = false;
+                return punct(start);
             case '*', '/', '%', '+', '-', '^', '@':
                 return operator(start);
             case '=':
@@ -119,11 +148,15 @@ final class PromQlLexer {
                 break;
         }
         if (isDigit(c) || (c == '.' && isDigit(peek()))) {
-            // Only ever reported, never evaluated: the text just has to read sensibly in a message.
-            while (isAlphaNumeric(peek()) || peek() == '.') {
-                advance();
+            pos = start;
+            return lexNumberOrDuration(start);
+        }
+        if (insideBrackets && c == ':') {
+            if (gotColon) {
+                throw error(start, "unexpected colon " + GoText.quoteRune(c));
             }
-            return new Token(Kind.NUMBER, start, input.substring(start, pos), null);
+            gotColon = true;
+            return punct(start);
         }
         if (isAlpha(c) || c == ':') {
             while (isAlphaNumeric(peek()) || peek() == ':') {
@@ -137,6 +170,63 @@ final class PromQlLexer {
             return new Token(kind, start, word, null);
         }
         throw error(start, "unexpected character: " + GoText.quoteRune(c));
+    }
+
+    /** lex.go's {@code lexNumberOrDuration}: {@code 1.5e3}, {@code 0x1F}, or a duration such as {@code 1h30m}. */
+    private Token lexNumberOrDuration(int start) {
+        if (scanNumber()) {
+            return new Token(Kind.NUMBER, start, input.substring(start, pos), null);
+        }
+        if (acceptRemainingDuration()) {
+            return new Token(Kind.DURATION, start, input.substring(start, pos), null);
+        }
+        throw error(start, "bad number or duration syntax: " + GoText.quote(input.substring(start, Math.min(pos, input.length()))));
+    }
+
+    private boolean scanNumber() {
+        String digits = "0123456789";
+        if (accept("0") && accept("xX")) {
+            digits = "0123456789abcdefABCDEF";
+        }
+        acceptRun(digits);
+        if (accept(".")) {
+            acceptRun(digits);
+        }
+        if (accept("eE")) {
+            accept("+-");
+            acceptRun("0123456789");
+        }
+        return !isAlphaNumeric(peek());
+    }
+
+    private boolean acceptRemainingDuration() {
+        if (!accept("smhdwy")) {
+            return false;
+        }
+        accept("s"); // "ms"; bad units such as "hs" are caught when the duration is parsed
+        while (accept("0123456789")) {
+            acceptRun("0123456789");
+            if (!accept("smhdw")) {
+                return false;
+            }
+            accept("s");
+        }
+        return !isAlphaNumeric(peek());
+    }
+
+    private boolean accept(String valid) {
+        int c = peek();
+        if (c != EOF && valid.indexOf(c) >= 0) {
+            advance();
+            return true;
+        }
+        return false;
+    }
+
+    private void acceptRun(String valid) {
+        while (accept(valid)) {
+            // consume
+        }
     }
 
     private Token lexInsideBraces() {

@@ -126,7 +126,7 @@ public final class PrometheusParams {
     }
 
     /** common/model's {@code ParseDuration} in milliseconds, or null. */
-    private static Long parseModelDuration(String s) {
+    static Long parseModelDuration(String s) {
         if (s.equals("0")) {
             return 0L;
         }

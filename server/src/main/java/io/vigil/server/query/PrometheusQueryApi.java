@@ -31,10 +31,12 @@ public final class PrometheusQueryApi {
         try {
             long time = params.get("time").isEmpty() ? nowMillis.getAsLong() : parseTime("time", params.get("time"), true);
             checkTimeout(params);
-            VectorSelector selector = parseQuery(params.get("query"));
-            return ApiResult.ok(PrometheusResponses.vector(engine.instant(selector, time)));
+            Expr expr = parseQuery(params.get("query"));
+            return ApiResult.ok(PrometheusResponses.result(engine.instant(expr, time)));
         } catch (BadQueryException e) {
             return ApiResult.error(ErrorType.BAD_DATA, e.getMessage());
+        } catch (QueryExecutionException e) {
+            return ApiResult.error(ErrorType.EXECUTION, e.getMessage());
         } catch (RuntimeException e) {
             return storeFailure(e, params);
         }
@@ -62,10 +64,17 @@ public final class PrometheusQueryApi {
                 throw new BadQueryException(QueryEngine.TOO_MANY_POINTS);
             }
             checkTimeout(params);
-            VectorSelector selector = parseQuery(params.get("query"));
-            return ApiResult.ok(PrometheusResponses.matrix(engine.range(selector, start, end, stepMillis)));
+            Expr expr = parseQuery(params.get("query"));
+            try {
+                QueryEngine.requireRangeType(expr);
+            } catch (BadQueryException e) {
+                throw invalidParam("query", e.getMessage());
+            }
+            return ApiResult.ok(PrometheusResponses.matrix(engine.range(expr, start, end, stepMillis)));
         } catch (BadQueryException e) {
             return ApiResult.error(ErrorType.BAD_DATA, e.getMessage());
+        } catch (QueryExecutionException e) {
+            return ApiResult.error(ErrorType.EXECUTION, e.getMessage());
         } catch (RuntimeException e) {
             return storeFailure(e, params);
         }
@@ -92,7 +101,7 @@ public final class PrometheusQueryApi {
         }
     }
 
-    /** Checked like Prometheus does, but not enforced yet: selector queries are short. */
+    /** Checked like Prometheus does, but not enforced yet: each selector is read once, then evaluation is in memory. */
     private static void checkTimeout(Params params) {
         String timeout = params.get("timeout");
         if (!timeout.isEmpty()) {
@@ -104,9 +113,9 @@ public final class PrometheusQueryApi {
         }
     }
 
-    private static VectorSelector parseQuery(String query) {
+    private static Expr parseQuery(String query) {
         try {
-            return PromQlSelectorParser.parse(query);
+            return PromQlParser.parse(query);
         } catch (PromQlParseException e) {
             throw invalidParam("query", e.getMessage());
         }

@@ -34,7 +34,11 @@ public final class PrometheusResponses {
     }
 
     @JsonPropertyOrder({"resultType", "result"})
-    public record QueryData(String resultType, List<?> result) {
+    public record QueryData(String resultType, Object result) {
+    }
+
+    /** A scalar result, written as {@code [t, "v"]}. */
+    public record ScalarPoint(long timestampMillis, double value) {
     }
 
     /** Prometheus' {@code PrometheusVersion} fields, plus Vigil's own version. */
@@ -48,7 +52,8 @@ public final class PrometheusResponses {
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .registerModule(new SimpleModule("prometheus-api")
                     .addSerializer(InstantSample.class, new InstantSampleSerializer())
-                    .addSerializer(RangeSeries.class, new RangeSeriesSerializer()));
+                    .addSerializer(RangeSeries.class, new RangeSeriesSerializer())
+                    .addSerializer(ScalarPoint.class, new ScalarPointSerializer()));
 
     private PrometheusResponses() {
     }
@@ -57,8 +62,22 @@ public final class PrometheusResponses {
         return new Success("success", new QueryData("vector", samples));
     }
 
+    /** An instant query's answer in its result type: {@code scalar} is {@code [t, "v"]} itself. */
+    public static Success result(QueryResult result) {
+        return switch (result) {
+            case QueryResult.ScalarResult s -> new Success("success", new QueryData("scalar", new ScalarPoint(s.timestampMillis(), s.value())));
+            case QueryResult.VectorResult v -> vector(v.samples());
+            case QueryResult.MatrixResult m -> matrix(m.series());
+        };
+    }
+
     public static Success matrix(List<RangeSeries> series) {
         return new Success("success", new QueryData("matrix", series));
+    }
+
+    /** {@code {"status":"success","data":…}} for the listing endpoints (series, labels, values, metadata). */
+    public static Success data(Object data) {
+        return new Success("success", data);
     }
 
     public static Failure error(ErrorType type, String message) {
@@ -105,6 +124,13 @@ public final class PrometheusResponses {
             gen.writeFieldName("value");
             writePoint(s.timestampMillis(), s.value(), gen);
             gen.writeEndObject();
+        }
+    }
+
+    private static final class ScalarPointSerializer extends JsonSerializer<ScalarPoint> {
+        @Override
+        public void serialize(ScalarPoint p, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            writePoint(p.timestampMillis(), p.value(), gen);
         }
     }
 

@@ -2,19 +2,29 @@ package io.vigil.server.query;
 
 import io.vigil.ingest.SeriesPoints;
 import io.vigil.ingest.SeriesReader;
-import io.vigil.model.Sample;
+import io.vigil.model.Labels;
+import io.vigil.server.query.QueryResult.MatrixResult;
+import io.vigil.server.query.QueryResult.ScalarResult;
+import io.vigil.server.query.QueryResult.VectorResult;
+import io.vigil.server.query.Value.Matrix;
+import io.vigil.server.query.Value.Scalar;
+import io.vigil.server.query.Value.Vector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Evaluates instant vector selectors over the store with Prometheus' rules: at time t a series
- * has the value of its newest point in {@code (t - lookback, t]}, or none; a Prometheus staleness
- * marker as that newest point also means none.
+ * Evaluates PromQL expressions over the store with Prometheus' rules: at time t a selector gives
+ * each series' newest point in {@code [t - lookback, t]}, unless that point is a staleness marker.
+ * Each selector is read from the store once per query, over the union of what every step needs;
+ * steps are then evaluated in memory.
  */
 @ApplicationScoped
 public class QueryEngine {
@@ -41,28 +51,40 @@ public class QueryEngine {
         this.lookbackMillis = lookbackMillis;
     }
 
-    /** The selected series' values at {@code timeMillis}, ordered by labels; series without one are absent. */
-    public List<InstantSample> instant(VectorSelector selector, long timeMillis) {
-        var result = new ArrayList<InstantSample>();
-        for (SeriesPoints series : reader.read(selector.matchers(), timeMillis - lookbackMillis, timeMillis)) {
-            long[] ts = series.timestampsMillis();
-            double[] vs = series.values();
-            int i = lastAtOrBefore(ts, timeMillis, -1);
-            if (isLive(ts, vs, i, timeMillis)) {
-                result.add(new InstantSample(series.labels(), timeMillis, vs[i]));
+    /**
+     * The expression's value at {@code timeMillis}: a scalar, a vector ordered by labels, or for a
+     * range selector at the top level its raw points.
+     *
+     * @throws QueryExecutionException when the data makes the expression ambiguous (Prometheus' execution errors)
+     */
+    public QueryResult instant(Expr expr, long timeMillis) {
+        Value v = new Evaluator(read(expr, timeMillis, timeMillis), lookbackMillis).eval(expr, timeMillis);
+        return switch (v) {
+            case Scalar s -> new ScalarResult(timeMillis, s.value());
+            case Vector vec -> {
+                var samples = new ArrayList<>(vec.samples());
+                samples.sort(Comparator.comparing(InstantSample::labels, LabelsOrder.INSTANCE));
+                yield new VectorResult(samples);
             }
-        }
-        result.sort(Comparator.comparing(InstantSample::labels, LabelsOrder.INSTANCE));
-        return result;
+            case Matrix m -> {
+                var series = new ArrayList<RangeSeries>();
+                for (SeriesPoints p : m.series()) {
+                    series.add(new RangeSeries(p.labels(), p.timestampsMillis(), p.values()));
+                }
+                series.sort(Comparator.comparing(RangeSeries::labels, LabelsOrder.INSTANCE));
+                yield new MatrixResult(series);
+            }
+        };
     }
 
     /**
-     * The selected series at each step time {@code start + k*step <= end}, ordered by labels.
-     * Series without any value are left out; the store is read once for the whole range.
+     * The expression at each step time {@code start + k*step <= end}, one series per label set,
+     * ordered by labels; a scalar expression gives one series without labels.
      *
-     * @throws BadQueryException when more than {@link #MAX_STEPS} steps are asked for
+     * @throws BadQueryException when more than {@link #MAX_STEPS} steps are asked for, or the
+     *                           expression is not a scalar or instant vector
      */
-    public List<RangeSeries> range(VectorSelector selector, long startMillis, long endMillis, long stepMillis) {
+    public List<RangeSeries> range(Expr expr, long startMillis, long endMillis, long stepMillis) {
         if (stepMillis <= 0) {
             throw new BadQueryException("zero or negative query resolution step widths are not accepted. Try a positive integer");
         }
@@ -72,42 +94,95 @@ public class QueryEngine {
         if ((endMillis - startMillis) / stepMillis > MAX_STEPS) {
             throw new BadQueryException(TOO_MANY_POINTS);
         }
+        requireRangeType(expr);
         int steps = (int) ((endMillis - startMillis) / stepMillis) + 1;
-        var result = new ArrayList<RangeSeries>();
-        for (SeriesPoints series : reader.read(selector.matchers(), startMillis - lookbackMillis, endMillis)) {
-            long[] ts = series.timestampsMillis();
-            double[] vs = series.values();
-            long[] outT = new long[steps];
-            double[] outV = new double[steps];
-            int n = 0;
-            int i = -1;
-            for (int k = 0; k < steps; k++) {
-                long t = startMillis + k * stepMillis;
-                i = lastAtOrBefore(ts, t, i); // step times only grow, so the scan resumes where it stopped
-                if (isLive(ts, vs, i, t)) {
-                    outT[n] = t;
-                    outV[n] = vs[i];
-                    n++;
+        var evaluator = new Evaluator(read(expr, startMillis, endMillis), lookbackMillis);
+        var builders = new LinkedHashMap<Labels, SeriesBuilder>();
+        for (int k = 0; k < steps; k++) {
+            long t = startMillis + k * stepMillis;
+            switch (evaluator.eval(expr, t)) {
+                case Scalar s -> builders.computeIfAbsent(Labels.EMPTY, l -> new SeriesBuilder(steps)).add(t, s.value());
+                case Vector v -> {
+                    for (InstantSample s : v.samples()) {
+                        builders.computeIfAbsent(s.labels(), l -> new SeriesBuilder(steps)).add(t, s.value());
+                    }
                 }
-            }
-            if (n > 0) {
-                result.add(new RangeSeries(series.labels(), Arrays.copyOf(outT, n), Arrays.copyOf(outV, n)));
+                case Matrix m -> throw new IllegalStateException("range vector at the top of a range query");
             }
         }
+        var result = new ArrayList<RangeSeries>(builders.size());
+        builders.forEach((labels, b) -> result.add(b.build(labels)));
         result.sort(Comparator.comparing(RangeSeries::labels, LabelsOrder.INSTANCE));
         return result;
     }
 
-    /** Index of the last point at or before t, scanning forward from {@code from}; -1 when none. */
-    private static int lastAtOrBefore(long[] ts, long t, int from) {
-        int i = from;
-        while (i + 1 < ts.length && ts[i + 1] <= t) {
-            i++;
+    /** Prometheus' check in {@code NewRangeQuery}, with its message. */
+    static void requireRangeType(Expr expr) {
+        if (expr.type() != ValueType.SCALAR && expr.type() != ValueType.VECTOR) {
+            throw new BadQueryException("invalid expression type " + GoText.quote(expr.type().promName())
+                    + " for range query, must be Scalar or instant Vector");
         }
-        return i;
     }
 
-    private boolean isLive(long[] ts, double[] vs, int i, long t) {
-        return i >= 0 && ts[i] > t - lookbackMillis && !Sample.isStaleMarker(vs[i]);
+    /**
+     * Reads every selector of the expression once: an instant selector over {@code [start - lookback, end]},
+     * a range selector over {@code [start - range, end]}, both shifted back by their offset.
+     */
+    private Map<VectorSelector, List<SeriesPoints>> read(Expr expr, long startMillis, long endMillis) {
+        var data = new IdentityHashMap<VectorSelector, List<SeriesPoints>>();
+        collect(expr, startMillis, endMillis, data);
+        return data;
+    }
+
+    private void collect(Expr expr, long start, long end, Map<VectorSelector, List<SeriesPoints>> data) {
+        switch (expr) {
+            case NumberLiteral n -> {
+            }
+            case VectorSelector s -> data.put(s, reader.read(s.matchers(), start - s.offsetMillis() - lookbackMillis, end - s.offsetMillis()));
+            case MatrixSelector m -> {
+                VectorSelector s = m.selector();
+                data.put(s, reader.read(s.matchers(), start - s.offsetMillis() - m.rangeMillis(), end - s.offsetMillis()));
+            }
+            case ParenExpr p -> collect(p.expr(), start, end, data);
+            case UnaryExpr u -> collect(u.expr(), start, end, data);
+            case Call c -> c.args().forEach(a -> collect(a, start, end, data));
+            case Aggregation a -> {
+                if (a.param() != null) {
+                    collect(a.param(), start, end, data);
+                }
+                collect(a.expr(), start, end, data);
+            }
+            case BinaryExpr b -> {
+                collect(b.lhs(), start, end, data);
+                collect(b.rhs(), start, end, data);
+            }
+        }
+    }
+
+    /** Step values of one output series; at most one per step, in step order. */
+    private static final class SeriesBuilder {
+        private long[] times;
+        private double[] values;
+        private int size;
+
+        // Grown on demand: a series selected by topk at a few steps should not cost 11,000 slots.
+        SeriesBuilder(int steps) {
+            times = new long[Math.min(steps, 64)];
+            values = new double[times.length];
+        }
+
+        void add(long t, double v) {
+            if (size == times.length) {
+                times = Arrays.copyOf(times, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            times[size] = t;
+            values[size] = v;
+            size++;
+        }
+
+        RangeSeries build(Labels labels) {
+            return new RangeSeries(labels, Arrays.copyOf(times, size), Arrays.copyOf(values, size));
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.vigil.model.LabelMatcher;
 import io.vigil.model.Labels;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -32,9 +33,30 @@ final class InMemorySeriesReader implements SeriesReader {
         return this;
     }
 
+    InMemorySeriesReader add(SeriesPoints points) {
+        series.add(points);
+        return this;
+    }
+
     InMemorySeriesReader failWith(Supplier<RuntimeException> failure) {
         this.failure = failure;
         return this;
+    }
+
+    @Override
+    public List<Labels> series(List<LabelMatcher> matchers, long startMillis, long endMillis) {
+        reads.add(new Read(matchers, startMillis, endMillis));
+        if (failure != null) {
+            throw failure.get();
+        }
+        var result = new ArrayList<Labels>();
+        for (SeriesPoints s : series) {
+            if (matchers.stream().allMatch(m -> m.matches(s.labels()))
+                    && Arrays.stream(s.timestampsMillis()).anyMatch(t -> t >= startMillis && t <= endMillis)) {
+                result.add(s.labels());
+            }
+        }
+        return result;
     }
 
     @Override

@@ -88,8 +88,8 @@ class PrometheusQueryApiTest {
                         + "\"invalid parameter \\\"query\\\": 1:6: parse error: unexpected character inside braces: '~'\"}");
         assertThat(json(api.query(params()))).isEqualTo(error("BAD_DATA",
                 "invalid parameter \"query\": 1:1: parse error: no expression found in input"));
-        assertThat(json(api.queryRange(params("query", "rate(m[5m])", "start", "0", "end", "1", "step", "1"))))
-                .contains("invalid parameter \\\"query\\\": 1:1: parse error: function calls are not supported yet");
+        assertThat(json(api.queryRange(params("query", "histogram_quantile(0.9, m)", "start", "0", "end", "1", "step", "1"))))
+                .contains("invalid parameter \\\"query\\\": 1:1: parse error: the function \\\"histogram_quantile\\\" is not supported yet");
     }
 
     @Test

@@ -21,33 +21,42 @@ class QueryEngineTest {
         return Labels.of("__name__", "up", "instance", instance);
     }
 
-    private static VectorSelector q(String query) {
-        return PromQlSelectorParser.parse(query);
+    private static Expr q(String query) {
+        return PromQlParser.parse(query);
+    }
+
+    private List<InstantSample> instant(String query, long t) {
+        return instant(engine, query, t);
+    }
+
+    private static List<InstantSample> instant(QueryEngine engine, String query, long t) {
+        return ((QueryResult.VectorResult) engine.instant(q(query), t)).samples();
     }
 
     @Test
     void instantTakesTheNewestPointAtOrBeforeTimeAndStampsItWithTheEvaluationTime() {
         reader.add(up("a"), T - 3 * MIN, 1, T - MIN, 2, T, 3, T + 1, 4);
-        assertThat(engine.instant(q("up"), T)).containsExactly(new InstantSample(up("a"), T, 3));
-        assertThat(engine.instant(q("up"), T - 1)).containsExactly(new InstantSample(up("a"), T - 1, 2));
+        assertThat(instant("up", T)).containsExactly(new InstantSample(up("a"), T, 3));
+        assertThat(instant("up", T - 1)).containsExactly(new InstantSample(up("a"), T - 1, 2));
     }
 
     @Test
-    void lookbackWindowIsOpenAtFiveMinutesBack() {
+    void lookbackWindowIsClosedAtFiveMinutesBackAsInPrometheus2() {
+        // Prometheus 2.x keeps a point exactly one lookback old (3.0 made the window left-open).
         reader.add(up("exactly-5m"), T - 5 * MIN, 1)
                 .add(up("just-inside"), T - 5 * MIN + 1, 2)
-                .add(up("stale"), T - 10 * MIN, 3);
-        assertThat(engine.instant(q("up"), T)).extracting(s -> s.labels().get("instance")).containsExactly("just-inside");
+                .add(up("too-old"), T - 5 * MIN - 1, 3);
+        assertThat(instant("up", T)).extracting(s -> s.labels().get("instance")).containsExactly("exactly-5m", "just-inside");
     }
 
     @Test
     void instantReadsTheStoreOnceOverTheLookbackWindow() {
         reader.add(up("a"), T, 1);
-        engine.instant(q("up{instance=\"a\"}"), T);
+        instant("up{instance=\"a\"}", T);
         assertThat(reader.reads).singleElement().satisfies(r -> {
             assertThat(r.startMillis()).isEqualTo(T - 5 * MIN);
             assertThat(r.endMillis()).isEqualTo(T);
-            assertThat(r.matchers()).isEqualTo(q("up{instance=\"a\"}").matchers());
+            assertThat(r.matchers()).isEqualTo(((VectorSelector) q("up{instance=\"a\"}")).matchers());
         });
     }
 
@@ -57,7 +66,7 @@ class QueryEngineTest {
                 .add(Labels.of("__name__", "up", "instance", "a", "zone", "z"), T, 2)
                 .add(Labels.of("__name__", "up", "instance", "a"), T, 3)
                 .add(Labels.of("__name__", "down", "instance", "a"), T, 4);
-        assertThat(engine.instant(q("{instance=~\".+\"}"), T)).extracting(InstantSample::labels).containsExactly(
+        assertThat(instant("{instance=~\".+\"}", T)).extracting(InstantSample::labels).containsExactly(
                 Labels.of("__name__", "down", "instance", "a"),
                 Labels.of("__name__", "up", "instance", "a"),
                 Labels.of("__name__", "up", "instance", "a", "zone", "z"),
@@ -68,7 +77,7 @@ class QueryEngineTest {
     void stalenessMarkerAsNewestPointHidesTheSeriesButOrdinaryNaNIsAValue() {
         reader.add(up("stale"), T - 2 * MIN, 1, T - MIN, STALE_NAN)
                 .add(up("nan"), T - MIN, Double.NaN);
-        List<InstantSample> result = engine.instant(q("up"), T);
+        List<InstantSample> result = instant("up", T);
         assertThat(result).singleElement().satisfies(s -> {
             assertThat(s.labels().get("instance")).isEqualTo("nan");
             assertThat(s.value()).isNaN();
@@ -89,19 +98,19 @@ class QueryEngineTest {
     void rangeLeavesGapsWhereThePointsAreOlderThanTheLookback() {
         reader.add(up("a"), T, 1, T + 20 * MIN, 2);
         RangeSeries s = engine.range(q("up"), T, T + 20 * MIN, MIN).get(0);
-        // Values at T .. T+4m59s from the first point, none from T+5m, then the second point at T+20m.
-        assertThat(s.timestampsMillis()).containsExactly(T, T + MIN, T + 2 * MIN, T + 3 * MIN, T + 4 * MIN, T + 20 * MIN);
-        assertThat(s.values()).containsExactly(1, 1, 1, 1, 1, 2);
+        // Values at T .. T+5m from the first point, none after, then the second point at T+20m.
+        assertThat(s.timestampsMillis()).containsExactly(T, T + MIN, T + 2 * MIN, T + 3 * MIN, T + 4 * MIN, T + 5 * MIN, T + 20 * MIN);
+        assertThat(s.values()).containsExactly(1, 1, 1, 1, 1, 1, 2);
     }
 
     @Test
     void rangeUsesPointsFromBeforeStartWithinTheLookbackAndReadsOnce() {
-        reader.add(up("a"), T - 4 * MIN, 7).add(up("old"), T - 6 * MIN, 8);
+        reader.add(up("a"), T - 4 * MIN, 7).add(up("old"), T - 5 * MIN - 1, 8);
         List<RangeSeries> result = engine.range(q("up"), T, T + 2 * MIN, MIN);
         assertThat(result).singleElement().satisfies(s -> {
             assertThat(s.labels()).isEqualTo(up("a"));
-            assertThat(s.timestampsMillis()).containsExactly(T);
-            assertThat(s.values()).containsExactly(7);
+            assertThat(s.timestampsMillis()).containsExactly(T, T + MIN);
+            assertThat(s.values()).containsExactly(7, 7);
         });
         assertThat(reader.reads).singleElement().satisfies(r -> {
             assertThat(r.startMillis()).isEqualTo(T - 5 * MIN);
@@ -136,7 +145,7 @@ class QueryEngineTest {
     void lookbackIsConfigurable() {
         reader.add(up("a"), T - 2 * MIN, 1);
         QueryEngine shortLookback = new QueryEngine(reader, MIN);
-        assertThat(shortLookback.instant(q("up"), T)).isEmpty();
-        assertThat(engine.instant(q("up"), T)).hasSize(1);
+        assertThat(instant(shortLookback, "up", T)).isEmpty();
+        assertThat(instant("up", T)).hasSize(1);
     }
 }

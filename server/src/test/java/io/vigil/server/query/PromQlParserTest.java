@@ -10,32 +10,36 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PromQlSelectorParserTest {
+class PromQlParserTest {
 
     private static LabelMatcher m(String name, Op op, String value) {
         return LabelMatcher.of(name, op, value);
     }
 
+    private static VectorSelector sel(String query) {
+        return (VectorSelector) PromQlParser.parse(query);
+    }
+
     private static String valueOf(String selectorBody) {
-        return PromQlSelectorParser.parse("m{a=" + selectorBody + "}").matchers().get(0).value();
+        return sel("m{a=" + selectorBody + "}").matchers().get(0).value();
     }
 
     private static void assertError(String query, String message) {
-        assertThatThrownBy(() -> PromQlSelectorParser.parse(query))
+        assertThatThrownBy(() -> PromQlParser.parse(query))
                 .isInstanceOf(PromQlParseException.class)
                 .hasMessage(message);
     }
 
     @Test
     void bareMetricName() {
-        VectorSelector s = PromQlSelectorParser.parse("up");
+        VectorSelector s = sel("up");
         assertThat(s.metricName()).isEqualTo("up");
         assertThat(s.matchers()).containsExactly(LabelMatcher.eq("__name__", "up"));
     }
 
     @Test
     void everyMatcherType() {
-        VectorSelector s = PromQlSelectorParser.parse("metric{a=\"b\", c!=\"d\", e=~\"f.*\", g!~\"h\"}");
+        VectorSelector s = sel("metric{a=\"b\", c!=\"d\", e=~\"f.*\", g!~\"h\"}");
         assertThat(s.metricName()).isEqualTo("metric");
         assertThat(s.matchers()).containsExactly(
                 m("a", Op.EQ, "b"), m("c", Op.NEQ, "d"), m("e", Op.RE, "f.*"), m("g", Op.NRE, "h"),
@@ -44,29 +48,29 @@ class PromQlSelectorParserTest {
 
     @Test
     void nameOnlyInsideBraces() {
-        VectorSelector s = PromQlSelectorParser.parse("{__name__=\"m\", x=\"y\"}");
+        VectorSelector s = sel("{__name__=\"m\", x=\"y\"}");
         assertThat(s.metricName()).isNull();
         assertThat(s.matchers()).containsExactly(m("__name__", Op.EQ, "m"), m("x", Op.EQ, "y"));
     }
 
     @Test
     void trailingCommaWhitespaceAndComments() {
-        VectorSelector s = PromQlSelectorParser.parse(" \tm \n{\r\n a = \"b\" ,\n c=~'d' , } # why not\n");
+        VectorSelector s = sel(" \tm \n{\r\n a = \"b\" ,\n c=~'d' , } # why not\n");
         assertThat(s.matchers()).containsExactly(m("a", Op.EQ, "b"), m("c", Op.RE, "d"), LabelMatcher.eq("__name__", "m"));
-        assertThat(PromQlSelectorParser.parse("m{}").matchers()).containsExactly(LabelMatcher.eq("__name__", "m"));
+        assertThat(sel("m{}").matchers()).containsExactly(LabelMatcher.eq("__name__", "m"));
     }
 
     @Test
     void metricNamesMayHoldColonsAndLabelNamesMayBeKeywords() {
-        assertThat(PromQlSelectorParser.parse("job:rate5m:sum").metricName()).isEqualTo("job:rate5m:sum");
-        assertThat(PromQlSelectorParser.parse(":m_1").metricName()).isEqualTo(":m_1");
-        assertThat(PromQlSelectorParser.parse("m{by=\"x\", offset=\"y\", sum=\"z\"}").matchers())
+        assertThat(sel("job:rate5m:sum").metricName()).isEqualTo("job:rate5m:sum");
+        assertThat(sel(":m_1").metricName()).isEqualTo(":m_1");
+        assertThat(sel("m{by=\"x\", offset=\"y\", sum=\"z\"}").matchers())
                 .contains(m("by", Op.EQ, "x"), m("offset", Op.EQ, "y"), m("sum", Op.EQ, "z"));
     }
 
     @Test
     void regexMatchersAreAnchored() {
-        LabelMatcher re = PromQlSelectorParser.parse("m{a=~\"pay-.*\"}").matchers().get(0);
+        LabelMatcher re = sel("m{a=~\"pay-.*\"}").matchers().get(0);
         assertThat(re.matches("pay-1")).isTrue();
         assertThat(re.matches("xpay-1")).isFalse();
     }
@@ -114,7 +118,7 @@ class PromQlSelectorParserTest {
             "foo$                         | 1:4: parse error: unexpected character: '$'",
             "foo{}}                       | 1:6: parse error: unexpected character: '}'",
             "foo]                         | 1:4: parse error: unexpected right bracket ']'",
-            "foo)                         | 1:4: parse error: unexpected \")\"",
+            "foo)                         | 1:5: parse error: unexpected right parenthesis ')'",
             "foo =~ \"x\"                 | 1:5: parse error: unexpected character after '=': '~'",
             "foo ! bar                    | 1:5: parse error: unexpected character after '!': ' '",
             "foo, bar                     | 1:4: parse error: unexpected \",\"",
@@ -149,7 +153,7 @@ class PromQlSelectorParserTest {
 
     @Test
     void invalidRegexIsAParseErrorAtTheLabel() {
-        assertThatThrownBy(() -> PromQlSelectorParser.parse("foo{a=\"b\", c=~\"(\"}"))
+        assertThatThrownBy(() -> PromQlParser.parse("foo{a=\"b\", c=~\"(\"}"))
                 .isInstanceOf(PromQlParseException.class)
                 .hasMessageStartingWith("1:12: parse error: ")
                 .hasMessageContaining("regular expression");
@@ -157,45 +161,39 @@ class PromQlSelectorParserTest {
 
     @Test
     void nonEmptyRegexIsEnoughAndSelectsWithoutAName() {
-        VectorSelector s = PromQlSelectorParser.parse("{__name__=~\".+\"}");
+        VectorSelector s = sel("{__name__=~\".+\"}");
         assertThat(s.matchers()).containsExactly(m("__name__", Op.RE, ".+"));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "rate(foo[5m])                  | 1:1  | function calls",
-            "sum(foo)                       | 1:1  | aggregations",
-            "sum by (job) (foo)             | 1:1  | aggregations",
-            "topk(3, foo)                   | 1:1  | aggregations",
-            "foo[5m]                        | 1:4  | range vector selectors and subqueries",
-            "foo{a=\"b\"}[5m:1m]            | 1:11 | range vector selectors and subqueries",
-            "foo offset 5m                  | 1:5  | offset modifiers",
-            "foo OFFSET 5m                  | 1:5  | offset modifiers",
-            "foo @ 1609746000               | 1:5  | @ modifiers",
-            "foo + bar                      | 1:5  | binary operators",
-            "foo and bar                    | 1:5  | binary operators",
-            "foo > 1                        | 1:5  | binary operators",
-            "foo == 1                       | 1:5  | binary operators",
-            "foo != 1                       | 1:5  | binary operators",
-            "foo{a=\"b\"} / on(a) bar       | 1:12 | binary operators",
-            "1                              | 1:1  | number literals",
-            "1 + 1                          | 1:1  | number literals",
-            ".5                             | 1:1  | number literals",
-            "Inf                            | 1:1  | number literals",
-            "nan                            | 1:1  | number literals",
-            "\"up\"                         | 1:1  | string literals",
-            "(foo)                          | 1:1  | parenthesized expressions",
-            "-foo                           | 1:1  | unary operators",
+            "foo[5m:1m]                     | 1:4  | subqueries are",
+            "foo{a=\"b\"}[5m:]              | 1:11 | subqueries are",
+            "rate(foo[5m])[10m:1m]          | 1:14 | subqueries are",
+            "foo @ 1609746000               | 1:5  | @ modifiers are",
+            "foo and bar                    | 1:5  | set operators (and, or, unless) are",
+            "foo OR bar                     | 1:5  | set operators (and, or, unless) are",
+            "foo unless bar                 | 1:5  | set operators (and, or, unless) are",
+            "foo atan2 bar                  | 1:5  | the atan2 operator is",
+            "foo * on(a) group_left bar     | 1:13 | group_left and group_right (many-to-one matching) are",
+            "foo / ignoring(a) group_right() bar | 1:19 | group_left and group_right (many-to-one matching) are",
+            "stddev(foo)                    | 1:1  | the aggregation \"stddev\" is",
+            "count_values(\"v\", foo)         | 1:1  | the aggregation \"count_values\" is",
+            "group by (a) (foo)             | 1:1  | the aggregation \"group\" is",
+            "histogram_quantile(0.9, foo)   | 1:1  | the function \"histogram_quantile\" is",
+            "label_replace(foo, \"a\", \"b\", \"c\", \"d\") | 1:1 | the function \"label_replace\" is",
+            "\"up\"                         | 1:1  | string literals are",
+            "1 + count_values(\"x\", foo)     | 1:5  | the aggregation \"count_values\" is",
     })
     void otherPromQlIsRefusedAsNotSupportedYet(String query, String position, String what) {
-        assertThatThrownBy(() -> PromQlSelectorParser.parse(query.strip()))
+        assertThatThrownBy(() -> PromQlParser.parse(query.strip()))
                 .isInstanceOfSatisfying(PromQlParseException.class, e -> assertThat(e.unsupported()).isTrue())
-                .hasMessageStartingWith(position + ": parse error: " + what + " are not supported yet");
+                .hasMessageStartingWith(position + ": parse error: " + what + " not supported yet");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"foo", "foo{}", "foo {a=\"b\"}", "{a=\"b\"}", "foo # comment"})
     void selectorsAreNotMarkedUnsupported(String query) {
-        assertThat(PromQlSelectorParser.parse(query)).isNotNull();
+        assertThat(sel(query)).isNotNull();
     }
 }
