@@ -1,0 +1,145 @@
+# shellcheck shell=bash
+# The demo fleet of `./vigil demo`: one service of every kind Vigil monitors, each with a light
+# workload, all on loopback. Sourced by the launcher, which provides say, die, start_service
+# (which records what it started, for Ctrl-C) and DEMO_DIR; the services themselves are started by
+# the same deploy/testbed scripts the tests use.
+
+DEMO_MARIADB_PORT=${VIGIL_DEMO_MARIADB_PORT:-33061}
+DEMO_PRIMARY_PORT=${VIGIL_DEMO_PRIMARY_PORT:-33071}
+DEMO_REPLICA_PORT=${VIGIL_DEMO_REPLICA_PORT:-33072}
+# Galera node n listens on SQL 3308n, gcomm 4567n, IST 4568n and SST 4569n.
+DEMO_GALERA_SQL_BASE=${VIGIL_DEMO_GALERA_SQL_BASE:-33080}
+DEMO_REDIS_PORT=${VIGIL_DEMO_REDIS_PORT:-16379}
+DEMO_REDIS_REPLICA_PORT=${VIGIL_DEMO_REDIS_REPLICA_PORT:-16380}
+DEMO_SENTINEL_PORT=${VIGIL_DEMO_SENTINEL_PORT:-26379}
+
+WORKLOAD_PIDS=()
+
+# The monitoring user every demo MariaDB gets; its password lives in a 0600 file, not in the config.
+demo_secret() {
+  local file="$DEMO_DIR/mariadb-vigil.password"
+  if [[ ! -s $file ]]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$file")
+  fi
+  cat "$file"
+}
+
+mdb() { local port=$1; shift; mariadb -h127.0.0.1 -P"$port" -uroot "$@"; }
+
+create_demo_users() {
+  local port=$1 pw
+  pw=$(demo_secret)
+  mdb "$port" -e "CREATE USER IF NOT EXISTS 'vigil'@'%' IDENTIFIED BY '$pw';
+    ALTER USER 'vigil'@'%' IDENTIFIED BY '$pw';
+    GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT ON *.* TO 'vigil'@'%';
+    CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'apppw'; GRANT ALL ON sbtest.* TO 'app'@'%';
+    CREATE DATABASE IF NOT EXISTS sbtest;" || die "cannot create the demo users on the MariaDB at port $port"
+}
+
+# start_workload NAME PORT SYSBENCH_TEST TABLES RATE: prepares once, then runs in the background at RATE tps.
+start_workload() {
+  local name=$1 port=$2 test=$3 tables=$4 rate=$5
+  local sb=(sysbench "$test" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port"
+    --mysql-user=app --mysql-password=apppw --mysql-db=sbtest --tables="$tables" --table-size=10000)
+  if ! mdb "$port" -Nse "select count(*) from information_schema.tables where table_schema='sbtest'" | grep -qx "$tables"; then
+    say "preparing the $name workload (sysbench, once)…"
+    mdb "$port" -e "DROP DATABASE IF EXISTS sbtest; CREATE DATABASE sbtest"
+    "${sb[@]}" prepare > "$DEMO_DIR/sysbench-$name-prepare.log" 2>&1 ||
+      die "sysbench prepare on $name failed; see $DEMO_DIR/sysbench-$name-prepare.log"
+  fi
+  "${sb[@]}" --threads=1 --rate="$rate" --time=0 --report-interval=0 run > "$DEMO_DIR/workload-$name.log" 2>&1 &
+  WORKLOAD_PIDS+=($!)
+}
+
+start_standalone() {
+  start_service MariaDB mariadb.sh "$DEMO_DIR/mariadb" "$DEMO_MARIADB_PORT" 1
+  create_demo_users "$DEMO_MARIADB_PORT"
+  # About 20 transactions a second: the graphs move without eating the machine.
+  start_workload standalone "$DEMO_MARIADB_PORT" oltp_read_write 2 20
+}
+
+start_replication() {
+  local binlog=$'log_bin=mysql-bin\nbinlog_format=ROW\ngtid_strict_mode=ON\nlog_slave_updates=ON\n'
+  CONFIG="$binlog" start_service "MariaDB primary" mariadb.sh "$DEMO_DIR/primary" "$DEMO_PRIMARY_PORT" 71
+  CONFIG="$binlog"$'read_only=ON\nrelay_log=relay-bin\n' \
+    start_service "MariaDB replica" mariadb.sh "$DEMO_DIR/replica" "$DEMO_REPLICA_PORT" 72
+  mdb "$DEMO_PRIMARY_PORT" -e "CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'replpw';
+    GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'" || die "cannot create the replication user"
+  # A replica remembers its primary across restarts; set it up only the first time.
+  if [[ -z $(mdb "$DEMO_REPLICA_PORT" -Nse "SHOW SLAVE STATUS") ]]; then
+    mdb "$DEMO_REPLICA_PORT" -e "SET GLOBAL gtid_slave_pos=''; CHANGE MASTER TO MASTER_HOST='127.0.0.1',
+      MASTER_PORT=$DEMO_PRIMARY_PORT, MASTER_USER='repl', MASTER_PASSWORD='replpw', MASTER_USE_GTID=slave_pos,
+      MASTER_CONNECT_RETRY=1; START SLAVE" || die "cannot start replication on the demo replica"
+  fi
+  create_demo_users "$DEMO_PRIMARY_PORT"
+  start_workload primary "$DEMO_PRIMARY_PORT" oltp_write_only 1 5
+}
+
+start_galera() {
+  local n dir peers=() port
+  for n in 1 2 3; do
+    dir="$DEMO_DIR/galera-$n"
+    port=$((DEMO_GALERA_SQL_BASE + n))
+    if ((n == 1)) && ! "$TB/galera.sh" status "$dir" >/dev/null 2>&1; then
+      # The launcher stops the nodes 3, 2, 1, so node 1 holds the newest state and may bootstrap.
+      [[ -f $dir/data/grastate.dat ]] && sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$dir/data/grastate.dat"
+    fi
+    local peer_list=new
+    ((${#peers[@]})) && peer_list=$(IFS=,; echo "${peers[*]}")
+    start_service "Galera node $n" galera.sh "$dir" "$port" $((45670 + n)) $((45680 + n)) $((45690 + n)) "$n" "$peer_list"
+    peers+=("127.0.0.1:$((45670 + n))")
+  done
+  create_demo_users $((DEMO_GALERA_SQL_BASE + 1))
+  start_workload galera $((DEMO_GALERA_SQL_BASE + 1)) oltp_read_write 1 5
+}
+
+start_redis() {
+  start_service "Redis master" redis.sh "$DEMO_DIR/redis-master" "$DEMO_REDIS_PORT"
+  start_service "Redis replica" redis.sh "$DEMO_DIR/redis-replica" "$DEMO_REDIS_REPLICA_PORT" "$DEMO_REDIS_PORT"
+  start_service "Redis Sentinel" sentinel.sh "$DEMO_DIR/sentinel" "$DEMO_SENTINEL_PORT" "$DEMO_REDIS_PORT"
+  # A few writes and reads a second, some of them misses, so the hit ratio has something to say.
+  (while sleep 0.2; do
+     redis-cli -p "$DEMO_REDIS_PORT" SET "demo:$((RANDOM % 500))" "$RANDOM" >/dev/null 2>&1
+     redis-cli -p "$DEMO_REDIS_PORT" GET "demo:$((RANDOM % 1000))" >/dev/null 2>&1
+   done) &
+  WORKLOAD_PIDS+=($!)
+}
+
+start_demo_fleet() {
+  start_standalone
+  start_replication
+  start_galera
+  start_redis
+}
+
+stop_workloads() {
+  local pid
+  for pid in "${WORKLOAD_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  WORKLOAD_PIDS=()
+}
+
+write_targets() {
+  local pwfile="$DEMO_DIR/mariadb-vigil.password"
+  cat > "$DEMO_DIR/targets.yaml" <<YAML
+# Targets of the demo fleet; see README.md ("Targets") for every field.
+defaults: {interval: 5s, timeout: 3s}
+targets:
+  - {id: demo-mariadb-1, kind: mysql, address: 127.0.0.1:$DEMO_MARIADB_PORT, cluster: demo, user: vigil,
+     password_file: $pwfile, labels: {service: demo, team: dba}}
+  - {id: demo-primary, kind: mysql, address: 127.0.0.1:$DEMO_PRIMARY_PORT, cluster: demo-repl, user: vigil,
+     password_file: $pwfile, labels: {service: orders, role: primary}}
+  - {id: demo-replica, kind: mysql, address: 127.0.0.1:$DEMO_REPLICA_PORT, cluster: demo-repl, user: vigil,
+     password_file: $pwfile, labels: {service: orders, role: replica}}
+  - {id: demo-galera-1, kind: mysql, address: 127.0.0.1:$((DEMO_GALERA_SQL_BASE + 1)), cluster: demo-galera, user: vigil,
+     password_file: $pwfile, labels: {service: payments}}
+  - {id: demo-galera-2, kind: mysql, address: 127.0.0.1:$((DEMO_GALERA_SQL_BASE + 2)), cluster: demo-galera, user: vigil,
+     password_file: $pwfile, labels: {service: payments}}
+  - {id: demo-galera-3, kind: mysql, address: 127.0.0.1:$((DEMO_GALERA_SQL_BASE + 3)), cluster: demo-galera, user: vigil,
+     password_file: $pwfile, labels: {service: payments}}
+  - {id: demo-redis-master, kind: redis, address: 127.0.0.1:$DEMO_REDIS_PORT, cluster: demo-redis, labels: {service: cache}}
+  - {id: demo-redis-replica, kind: redis, address: 127.0.0.1:$DEMO_REDIS_REPLICA_PORT, cluster: demo-redis, labels: {service: cache}}
+  - {id: demo-sentinel, kind: redis_sentinel, address: 127.0.0.1:$DEMO_SENTINEL_PORT, cluster: demo-redis, labels: {service: cache}}
+YAML
+}
