@@ -19,21 +19,19 @@ import java.util.List;
 public final class RedisScraper implements Scraper {
 
     private final Target target;
-    private final ClientResources resources;
     private final RedisInfoMetrics metrics = new RedisInfoMetrics();
-    private RedisClient client;
-    private StatefulRedisConnection<String, String> connection;
+    private final RedisLink<StatefulRedisConnection<String, String>> link;
 
     public RedisScraper(Target target, ClientResources resources) {
         this.target = target;
-        this.resources = resources;
+        this.link = new RedisLink<>(target, resources, RedisClient::connect);
     }
 
     @Override
     public List<Reading> scrape() throws ScrapeException {
         String info;
         try {
-            info = connection().sync().info();
+            info = link.connection().sync().info();
         } catch (RuntimeException e) {
             close();
             throw RedisTargets.failure(target, e);
@@ -41,28 +39,9 @@ public final class RedisScraper implements Scraper {
         return metrics.read(RedisInfo.parse(info));
     }
 
-    private StatefulRedisConnection<String, String> connection() {
-        if (connection == null) {
-            if (client == null) {
-                client = RedisClient.create(resources);
-                client.setOptions(RedisTargets.options(target));
-            }
-            connection = client.connect(RedisTargets.uri(target));
-        }
-        return connection;
-    }
-
     @Override
     public void close() {
-        if (connection != null) {
-            connection.closeAsync();
-            connection = null;
-        }
-        if (client != null) {
-            // The shared resources stay: shutting the client down only drops what it opened.
-            client.shutdownAsync();
-            client = null;
-        }
+        link.close();
         // The gap may hide a restart: the next interval must not span it.
         metrics.reset();
     }

@@ -14,45 +14,25 @@ import java.util.List;
 public final class SentinelScraper implements Scraper {
 
     private final Target target;
-    private final ClientResources resources;
-    private RedisClient client;
-    private StatefulRedisSentinelConnection<String, String> connection;
+    private final RedisLink<StatefulRedisSentinelConnection<String, String>> link;
 
     public SentinelScraper(Target target, ClientResources resources) {
         this.target = target;
-        this.resources = resources;
+        this.link = new RedisLink<>(target, resources, RedisClient::connectSentinel);
     }
 
     @Override
     public List<Reading> scrape() throws ScrapeException {
         try {
-            return SentinelMetrics.read(connection().sync().masters());
+            return SentinelMetrics.read(link.connection().sync().masters());
         } catch (RuntimeException e) {
             close();
             throw RedisTargets.failure(target, e);
         }
     }
 
-    private StatefulRedisSentinelConnection<String, String> connection() {
-        if (connection == null) {
-            if (client == null) {
-                client = RedisClient.create(resources);
-                client.setOptions(RedisTargets.options(target));
-            }
-            connection = client.connectSentinel(RedisTargets.uri(target));
-        }
-        return connection;
-    }
-
     @Override
     public void close() {
-        if (connection != null) {
-            connection.closeAsync();
-            connection = null;
-        }
-        if (client != null) {
-            client.shutdownAsync();
-            client = null;
-        }
+        link.close();
     }
 }

@@ -1,0 +1,51 @@
+package io.vigil.collector.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.vigil.model.Target;
+
+import java.util.function.BiFunction;
+
+/**
+ * One target's Lettuce client and connection, opened on first use and kept between scrapes.
+ * The thread pools live in the shared {@link ClientResources}: closing drops only what this
+ * target opened.
+ */
+final class RedisLink<C extends StatefulConnection<String, String>> {
+
+    private final Target target;
+    private final ClientResources resources;
+    private final BiFunction<RedisClient, RedisURI, C> connect;
+    private RedisClient client;
+    private C connection;
+
+    RedisLink(Target target, ClientResources resources, BiFunction<RedisClient, RedisURI, C> connect) {
+        this.target = target;
+        this.resources = resources;
+        this.connect = connect;
+    }
+
+    C connection() {
+        if (connection == null) {
+            if (client == null) {
+                client = RedisClient.create(resources);
+                client.setOptions(RedisTargets.options(target));
+            }
+            connection = connect.apply(client, RedisTargets.uri(target));
+        }
+        return connection;
+    }
+
+    void close() {
+        if (connection != null) {
+            connection.closeAsync();
+            connection = null;
+        }
+        if (client != null) {
+            client.shutdownAsync();
+            client = null;
+        }
+    }
+}
