@@ -14,4 +14,12 @@ public interface CollectorConfig {
     /** Topic the scrapes go to. */
     @WithDefault("vigil.samples")
     String samplesTopic();
+
+    /** Compacted topic of the targets managed through the API, followed at run time. */
+    @WithDefault("vigil.targets")
+    String targetsTopic();
+
+    /** Consumer group of the collectors on the targets topic: collectors in one group share the fleet by partition. */
+    @WithDefault("vigil-collector")
+    String targetsGroup();
 }

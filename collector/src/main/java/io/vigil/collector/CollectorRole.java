@@ -23,13 +23,17 @@ public class CollectorRole {
     private final String roles;
     private final String bootstrapServers;
     private final List<Scraper.Factory> factories;
+    private final TargetSecrets secrets;
     private ScrapeScheduler scheduler;
+    private KafkaTargetsConsumer targetsConsumer;
     private KafkaSamplePublisher publisher;
 
     public CollectorRole(CollectorConfig config,
                          @ConfigProperty(name = Role.CONFIG_KEY, defaultValue = Role.ALL) String roles,
                          @ConfigProperty(name = "vigil.kafka.bootstrap-servers") String bootstrapServers,
-                         Instance<Scraper.Factory> factories) {
+                         Instance<Scraper.Factory> factories,
+                         TargetSecrets secrets) {
+        this.secrets = secrets;
         this.config = config;
         this.roles = roles;
         this.bootstrapServers = bootstrapServers;
@@ -42,11 +46,14 @@ public class CollectorRole {
         }
         List<Target> targets = config.targetsFile().map(f -> new TargetsFile().load(Path.of(f))).orElse(List.of());
         if (targets.isEmpty()) {
-            LOG.warn("collector role is on but no targets are configured (vigil.collector.targets-file)");
+            LOG.info("no targets file (vigil.collector.targets-file); scraping only targets managed through the API");
         }
         publisher = new KafkaSamplePublisher(bootstrapServers, config.samplesTopic());
         scheduler = new ScrapeScheduler(factories, publisher);
         scheduler.start(targets);
+        var fileIds = targets.stream().map(Target::id).collect(java.util.stream.Collectors.toSet());
+        targetsConsumer = new KafkaTargetsConsumer(bootstrapServers, config.targetsTopic(), config.targetsGroup(), scheduler, fileIds, secrets.cipher());
+        targetsConsumer.start();
     }
 
     /** The running publisher (for Vigil's own metrics), empty where the collector role is off. */
@@ -55,6 +62,9 @@ public class CollectorRole {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (targetsConsumer != null) {
+            targetsConsumer.close();
+        }
         if (scheduler != null) {
             scheduler.close();
         }

@@ -4,12 +4,15 @@ import io.vigil.model.Target;
 import io.vigil.model.TargetKind;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -31,7 +34,10 @@ public final class ScrapeScheduler implements AutoCloseable {
         return t;
     });
     private final ExecutorService scrapeThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-scrape-", 0).factory());
-    private final List<TargetScrapeLoop> loops = new ArrayList<>();
+    private final Map<String, Running> running = new HashMap<>();
+
+    private record Running(TargetScrapeLoop loop, ScheduledFuture<?> schedule) {
+    }
 
     public ScrapeScheduler(List<Scraper.Factory> factories, SamplePublisher publisher) {
         this.factories = factories.stream().collect(Collectors.toMap(Scraper.Factory::kind, Function.identity()));
@@ -41,17 +47,58 @@ public final class ScrapeScheduler implements AutoCloseable {
     /** Starts scraping the targets; each starts at a random offset within its interval to spread the load. */
     public synchronized void start(List<Target> targets) {
         for (Target target : targets) {
-            var factory = factories.get(target.kind());
-            if (factory == null) {
-                throw new IllegalArgumentException("target " + target.id() + ": no scraper for kind " + target.kind().id());
-            }
-            var loop = new TargetScrapeLoop(target, factory.create(target), publisher, scrapeThreads, System::currentTimeMillis);
-            loops.add(loop);
-            long intervalMs = target.interval().toMillis();
-            long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(intervalMs, 1000)));
-            ticks.scheduleAtFixedRate(() -> scrapeThreads.execute(() -> tickSafely(loop)), jitter, intervalMs, TimeUnit.MILLISECONDS);
+            put(target);
         }
         LOG.infof("scraping %d target(s)", targets.size());
+    }
+
+    /** Starts scraping the target, or restarts it with its new definition when it already runs. */
+    public synchronized void put(Target target) {
+        var factory = factories.get(target.kind());
+        if (factory == null) {
+            throw new IllegalArgumentException("target " + target.id() + ": no scraper for kind " + target.kind().id());
+        }
+        stop(target.id());
+        var loop = new TargetScrapeLoop(target, factory.create(target), publisher, scrapeThreads, System::currentTimeMillis);
+        long intervalMs = target.interval().toMillis();
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(intervalMs, 1000)));
+        var schedule = ticks.scheduleAtFixedRate(() -> scrapeThreads.execute(() -> tickSafely(loop)), jitter, intervalMs, TimeUnit.MILLISECONDS);
+        running.put(target.id(), new Running(loop, schedule));
+    }
+
+    /** Stops scraping the target and marks its series stale; false when it was not scraped. */
+    public synchronized boolean remove(String targetId) {
+        return stop(targetId);
+    }
+
+    /** The ids being scraped now. */
+    public synchronized Set<String> targetIds() {
+        return Set.copyOf(running.keySet());
+    }
+
+    /** The definition being scraped under the id, if any. */
+    public synchronized Optional<Target> target(String targetId) {
+        return Optional.ofNullable(running.get(targetId)).map(r -> r.loop().target());
+    }
+
+    private boolean stop(String targetId) {
+        Running old = running.remove(targetId);
+        if (old == null) {
+            return false;
+        }
+        old.schedule().cancel(false);
+        // Off the caller's thread: a tick in progress holds the loop for up to the target's timeout.
+        scrapeThreads.execute(() -> {
+            try {
+                old.loop().retire();
+            } catch (RuntimeException e) {
+                // At shutdown the publisher may close first; the series then end by the lookback instead.
+                LOG.debugf("target %s: staleness markers not published: %s", targetId, e.getMessage());
+            } finally {
+                old.loop().close();
+            }
+        });
+        return true;
     }
 
     private static void tickSafely(TargetScrapeLoop loop) {
@@ -67,7 +114,7 @@ public final class ScrapeScheduler implements AutoCloseable {
     public synchronized void close() {
         ticks.shutdownNow();
         scrapeThreads.shutdownNow();
-        loops.forEach(TargetScrapeLoop::close);
-        loops.clear();
+        running.values().forEach(r -> r.loop().close());
+        running.clear();
     }
 }

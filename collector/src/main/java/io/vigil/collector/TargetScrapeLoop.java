@@ -39,6 +39,8 @@ final class TargetScrapeLoop {
     /** A scrape still running past its timeout (hung socket) blocks new ones rather than piling up. */
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile String lastError;
+    private boolean retired;
+    private long lastStart = Long.MIN_VALUE;
 
     TargetScrapeLoop(Target target, Scraper scraper, SamplePublisher publisher, ExecutorService scrapeThreads, LongSupplier clock) {
         this.target = target;
@@ -52,9 +54,13 @@ final class TargetScrapeLoop {
         return target;
     }
 
-    /** One tick; blocks at most the target's timeout. Returns the published batch. */
-    SampleBatch tick() {
+    /** One tick; blocks at most the target's timeout. Returns the published batch, null once retired. */
+    synchronized SampleBatch tick() {
+        if (retired) {
+            return null;
+        }
         long start = clock.getAsLong();
+        lastStart = start;
         long startNanos = System.nanoTime();
         List<Reading> readings = null;
         String error;
@@ -129,6 +135,32 @@ final class TargetScrapeLoop {
         } else if (error == null && previous != null) {
             LOG.infof("target %s is up again", target.id());
         }
+    }
+
+    /**
+     * The target was removed or replaced: marks all its series stale, so queries stop showing
+     * the last {@code up} at once instead of for the whole lookback window. No tick runs after.
+     */
+    synchronized SampleBatch retire() {
+        if (retired) {
+            return null;
+        }
+        retired = true;
+        if (lastStart == Long.MIN_VALUE) {
+            // Never scraped (e.g. added and deleted within one replay of vigil.targets): no series to end.
+            return null;
+        }
+        var markers = new ArrayList<Sample>();
+        for (SeriesKey s : previous) {
+            markers.add(new Sample(s.metric(), s.labels(), Sample.STALE_NAN));
+        }
+        markers.add(new Sample(UP, io.vigil.model.Labels.EMPTY, Sample.STALE_NAN));
+        markers.add(new Sample(SCRAPE_DURATION, io.vigil.model.Labels.EMPTY, Sample.STALE_NAN));
+        // Strictly after the last scrape: a batch with the same stamp would count as a redelivery.
+        long at = Math.max(clock.getAsLong(), lastStart + 1);
+        var batch = new SampleBatch(target.id(), at, target.identityLabels(), markers);
+        publisher.publish(batch);
+        return batch;
     }
 
     void close() {

@@ -131,4 +131,26 @@ class TargetScrapeLoopTest {
         SampleBatch stillDown = loop.tick();
         assertThat(stillDown.samples()).extracting(Sample::metric).containsExactlyInAnyOrder("up", "scrape_duration_seconds");
     }
+
+    @Test
+    void aRetiredTargetEndsItsSeriesWithStalenessMarkersAfterItsLastScrapeAndNeverTicksAgain() throws IOException {
+        int closedPort;
+        try (var s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        var target = target(closedPort, Duration.ofSeconds(2));
+        var never = new TargetScrapeLoop(target, new MySqlScraper(target), publisher, threads, () -> 1_000L);
+        assertThat(never.retire()).as("nothing to end before the first scrape").isNull();
+
+        var loop = new TargetScrapeLoop(target, new MySqlScraper(target), publisher, threads, () -> 1_000L);
+        loop.tick();
+        SampleBatch end = loop.retire();
+
+        // Same clock reading as the last scrape: the marker must still come strictly after it.
+        assertThat(end.timestampMillis()).isEqualTo(1_001L);
+        assertThat(end.samples()).extracting(Sample::metric).contains("up", "scrape_duration_seconds");
+        assertThat(end.samples()).allSatisfy(s -> assertThat(Sample.isStaleMarker(s.value())).isTrue());
+        assertThat(loop.tick()).isNull();
+        assertThat(loop.retire()).isNull();
+    }
 }

@@ -28,10 +28,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         MariaDb mariaDb = TestBed.get(MariaDb.class);
 
         String jdbcUrl = postgres.createDatabase("vigil_e2e");
-        mariaDb.sql("CREATE USER IF NOT EXISTS 'vigil'@'%' IDENTIFIED BY '" + MONITOR_PASSWORD + "'; "
-                + "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'vigil'@'%'; "
-                + "CREATE DATABASE IF NOT EXISTS e2e; "
-                + "CREATE TABLE IF NOT EXISTS e2e.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40))");
+        createMonitorUser(mariaDb);
         try {
             Path dir = Files.createTempDirectory("vigil-e2e");
             Path targets = dir.resolve("targets.yaml");
@@ -56,6 +53,14 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The monitoring user {@code vigil} (password {@link #MONITOR_PASSWORD}) and a table for workloads; idempotent. */
+    static void createMonitorUser(MariaDb mariaDb) {
+        mariaDb.sql("CREATE USER IF NOT EXISTS 'vigil'@'%' IDENTIFIED BY '" + MONITOR_PASSWORD + "'; "
+                + "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'vigil'@'%'; "
+                + "CREATE DATABASE IF NOT EXISTS e2e; "
+                + "CREATE TABLE IF NOT EXISTS e2e.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40))");
     }
 
     /** The {@code instance} label of the test's MariaDB. */
