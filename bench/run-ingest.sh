@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# End-to-end ingest benchmark: Kafka → PostgreSQL through Vigil's IngestConsumer (SampleWriter: binary COPY,
+# series dictionary and Kafka offsets in one transaction), against a plain `psql \copy` of the same rows into
+# the same schema, on the same PostgreSQL, in the same run. Each load goes into a fresh, empty database.
+#
+#   bench/run-ingest.sh                    # 1,000 targets × 60 samples × 50 scrapes = 3,000,000 points
+#   SCRAPES=10 bench/run-ingest.sh         # smaller (600,000 points)
+#   BATCH_ROWS="5000" bench/run-ingest.sh  # only the default batching (default: "5000 20000")
+#   SKIP_BUILD=1 bench/run-ingest.sh       # reuse bench/target/benchmarks.jar
+#   KEEP=1 bench/run-ingest.sh             # leave bench/target/ingest (data, CSV, logs) for inspection
+#   JFR=1 bench/run-ingest.sh              # profile each Vigil run: bench/target/ingest/consume-ROWS.jfr
+#                                          #   (then e.g. jfr view hot-methods bench/target/ingest/consume-5000.jfr)
+#
+# Order: produce (not timed) → psql \copy → Vigil for each batch size → psql \copy again, so that drift in
+# the machine's load shows up in the two baseline figures. Services come from deploy/testbed (PostgreSQL
+# with its default configuration, single-node Kafka with 3 partitions per topic) in bench/target/ingest and
+# are stopped by PID on exit.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FALLBACK_JDK=/usr/lib/jvm/temurin-25-jdk-amd64
+java_feature() {
+  local v
+  v="$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')" || true
+  echo "${v:-0}" | cut -d. -f1
+}
+if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/javac" || "$(java_feature "$JAVA_HOME")" -lt 21 ]]; then
+  export JAVA_HOME="$FALLBACK_JDK"
+fi
+JAVA="$JAVA_HOME/bin/java"
+JAR="$ROOT/bench/target/benchmarks.jar"
+WORK="$ROOT/bench/target/ingest"
+TESTBED="$ROOT/deploy/testbed"
+PG_PORT=${PG_PORT:-25432}
+KAFKA_PORT=${KAFKA_PORT:-29092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-29093}
+TARGETS=${TARGETS:-1000}
+SAMPLES=${SAMPLES:-60}
+SCRAPES=${SCRAPES:-50}
+PARTITIONS=${PARTITIONS:-3}
+BATCH_ROWS=${BATCH_ROWS:-5000 20000}
+# JBoss Logging to java.util.logging: with quarkus-core on the class path the JBoss LogManager would hold
+# every message back until a Quarkus application configures it.
+JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  # maven.test.skip: no test of any module is compiled, only what the jar needs.
+  (cd "$ROOT" && ./mvnw -B -q -Pbench -pl bench -am package -Dmaven.test.skip=true)
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cleanup() {
+  "$TESTBED/kafka.sh" stop "$WORK/kafka" || true
+  "$TESTBED/postgres.sh" stop "$WORK/pg" || true
+  [[ "${KEEP:-0}" == 1 ]] || rm -rf "$WORK/data" "$WORK/pg/data" "$WORK/kafka/data"
+}
+trap cleanup EXIT
+
+echo "== machine"
+echo "nproc: $(nproc)"
+free -g
+grep -m1 'model name' /proc/cpuinfo || true
+"$JAVA" -version 2>&1 | head -n 2
+date -u
+uptime
+
+echo
+echo "== services"
+"$TESTBED/postgres.sh" start "$WORK/pg" "$PG_PORT" </dev/null | tail -n 1
+"$TESTBED/kafka.sh" start "$WORK/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" </dev/null | tail -n 1
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
+"${PSQL[@]}" -d postgres -Atc "SELECT version()"
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+TOPIC=bench.samples
+JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT"
+
+echo
+echo "== produce ($TARGETS targets × $SAMPLES samples × $SCRAPES scrapes; not timed)"
+"$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.IngestBench produce "$BOOTSTRAP" "$TOPIC" "$PARTITIONS" \
+  "$TARGETS" "$SAMPLES" "$SCRAPES" "$WORK/data"
+POINTS=$(cat "$WORK/data/points.txt")
+ls -l "$WORK/data"
+
+now() { date +%s.%N; }
+RESULTS=()
+
+baseline() { # baseline NAME
+  local db=$1 t0 t1 rows
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db"
+  "$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.IngestBench schema "$JDBC/$db" "$WORK/data" 2>"$WORK/schema-$db.log"
+  "${PSQL[@]}" -d "$db" -c "\copy series (id, metric, labels) FROM '$WORK/data/series.csv' CSV"
+  "${PSQL[@]}" -d "$db" -c "SELECT setval('series_id_seq', (SELECT max(id) FROM series))" >/dev/null
+  "${PSQL[@]}" -d "$db" -c "CHECKPOINT"
+  echo "load before: $(uptime)"
+  t0=$(now)
+  "${PSQL[@]}" -d "$db" -c "\copy samples (time, series_id, value) FROM '$WORK/data/samples.csv' CSV"
+  t1=$(now)
+  echo "load after:  $(uptime)"
+  rows=$("${PSQL[@]}" -d "$db" -Atc "SELECT count(*) FROM samples")
+  [[ $rows == "$POINTS" ]] || { echo "baseline loaded $rows rows, expected $POINTS" >&2; exit 1; }
+  local line
+  line=$(awk -v n="$rows" -v a="$t0" -v b="$t1" -v db="$db" \
+    'BEGIN { printf "RESULT psql_copy db=%s points=%d seconds=%.3f samples_per_s=%.0f", db, n, b - a, n / (b - a) }')
+  echo "$line"
+  RESULTS+=("$line")
+}
+
+vigil() { # vigil BATCH_ROWS
+  local rows=$1 db="vigil_$1" line count
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db"
+  "${PSQL[@]}" -d postgres -c "CHECKPOINT"
+  echo "load before: $(uptime)"
+  local jfr=()
+  [[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/consume-$rows.jfr",settings=profile)
+  "$JAVA" "${JVM_OPTS[@]}" "${jfr[@]}" -cp "$JAR" io.vigil.bench.IngestBench consume "$BOOTSTRAP" "$TOPIC" "$JDBC/$db" \
+    "$rows" "$POINTS" 2>"$WORK/consume-$rows.log" | tee "$WORK/consume-$rows.out"
+  line=$(grep '^RESULT' "$WORK/consume-$rows.out")
+  echo "load after:  $(uptime)"
+  count=$("${PSQL[@]}" -d "$db" -Atc "SELECT count(*) FROM samples")
+  [[ $count == "$POINTS" ]] || { echo "Vigil stored $count rows, expected $POINTS" >&2; exit 1; }
+  echo "rows in $db: $count; series: $("${PSQL[@]}" -d "$db" -Atc "SELECT count(*) FROM series");" \
+    "size: $("${PSQL[@]}" -d "$db" -Atc "SELECT pg_size_pretty(pg_database_size('$db'))")"
+  RESULTS+=("$line")
+}
+
+echo
+echo "== psql \\copy (1)"
+baseline copy_1
+for rows in $BATCH_ROWS; do
+  echo
+  echo "== Vigil IngestConsumer, batch rows $rows"
+  vigil "$rows"
+done
+echo
+echo "== psql \\copy (2)"
+baseline copy_2
+
+echo
+echo "== summary ($POINTS points; ratio = Vigil samples/s ÷ psql \\copy samples/s)"
+printf '%s\n' "${RESULTS[@]}"
+printf '%s\n' "${RESULTS[@]}" | awk '
+  /^RESULT psql_copy/ { for (i = 1; i <= NF; i++) if ($i ~ /^samples_per_s=/) { split($i, a, "="); base[++nb] = a[2] } }
+  /^RESULT vigil/     { for (i = 1; i <= NF; i++) { if ($i ~ /^samples_per_s=/) { split($i, a, "="); v[++nv] = a[2] }
+                                                    if ($i ~ /^batch_rows=/) { split($i, b, "="); name[nv + 1] = b[2] } } }
+  END {
+    for (j = 1; j <= nv; j++)
+      printf "batch rows %s: %.0f samples/s; ratio vs copy (1) %.2f, vs copy (2) %.2f, vs mean of both %.2f\n",
+        name[j], v[j], v[j] / base[1], v[j] / base[2], v[j] / ((base[1] + base[2]) / 2)
+  }'
+date -u
+uptime

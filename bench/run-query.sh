@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Query latency: query_range over 100 series × 24 h at a 60 s step (1,441 steps), through Vigil's query path
+# over a real PostgreSQL store and through a real Prometheus 2.42 holding the same points.
+#
+#   bench/run-query.sh                 # 50 timed runs per query and engine, after 5 warm-up runs
+#   RUNS=200 bench/run-query.sh
+#   SKIP_BUILD=1 bench/run-query.sh    # reuse bench/target/benchmarks.jar
+#
+# Data: 100 counter series (10 clusters × 10 instances) at 15 s for 24 h = 576,000 points, written into a fresh
+# store through SampleWriter (partitioned layout) and backfilled into Prometheus with promtool from the same
+# values (deploy/testbed/prometheus.sh). Queries: the plain selector, rate(…[5m]) and sum by (cluster) (rate(…)).
+#
+# Vigil is timed IN-PROCESS: PrometheusQueryApi.queryRange (parameter parsing, PromQL parsing, PgSeriesReader over
+# JDBC, evaluation) plus rendering the JSON body with PrometheusResponses — everything /api/v1/query_range does
+# except HTTP. Prometheus is timed over HTTP with java.net.http from the same JVM (request to last body byte); the
+# script also reports Prometheus' HTTP floor (an instant `vector(1)`) so the HTTP share can be read off.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FALLBACK_JDK=/usr/lib/jvm/temurin-25-jdk-amd64
+java_feature() {
+  local v
+  v="$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')" || true
+  echo "${v:-0}" | cut -d. -f1
+}
+if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/javac" || "$(java_feature "$JAVA_HOME")" -lt 21 ]]; then
+  export JAVA_HOME="$FALLBACK_JDK"
+fi
+JAVA="$JAVA_HOME/bin/java"
+JAR="$ROOT/bench/target/benchmarks.jar"
+WORK="$ROOT/bench/target/query"
+TESTBED="$ROOT/deploy/testbed"
+PG_PORT=${PG_PORT:-25442}
+PROM_PORT=${PROM_PORT:-29490}
+RUNS=${RUNS:-50}
+JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  # maven.test.skip: no test of any module is compiled, only what the jar needs.
+  (cd "$ROOT" && ./mvnw -B -q -Pbench -pl bench -am package -Dmaven.test.skip=true)
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cleanup() {
+  "$TESTBED/prometheus.sh" stop "$WORK/prom" || true
+  "$TESTBED/postgres.sh" stop "$WORK/pg" || true
+}
+trap cleanup EXIT
+
+echo "== machine"
+echo "nproc: $(nproc)"
+free -g
+grep -m1 'model name' /proc/cpuinfo || true
+"$JAVA" -version 2>&1 | head -n 2
+prometheus --version 2>&1 | head -n 1
+date -u
+uptime
+
+echo
+echo "== PostgreSQL and the store (SampleWriter)"
+"$TESTBED/postgres.sh" start "$WORK/pg" "$PG_PORT" </dev/null | tail -n 1
+psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE vigil_query"
+JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/vigil_query"
+"$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.QueryBench load "$JDBC" "$WORK/data" 2>"$WORK/load.log"
+psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d vigil_query -c "VACUUM ANALYZE"
+psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d vigil_query -Atc \
+  "SELECT 'store: ' || count(*) || ' points, ' || count(DISTINCT series_id) || ' series, ' || pg_size_pretty(pg_database_size('vigil_query')) FROM samples"
+
+echo
+echo "== Prometheus (promtool backfill of the same points)"
+"$TESTBED/prometheus.sh" start "$WORK/prom" "$PROM_PORT" <"$WORK/data/data.om" | tail -n 1
+
+echo
+echo "== query_range, $RUNS runs each (Vigil in-process incl. JSON; Prometheus over HTTP)"
+echo "before: $(uptime)"
+"$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.QueryBench run "$JDBC" "http://127.0.0.1:$PROM_PORT" "$WORK/data" "$RUNS" \
+  2>"$WORK/run.log"
+echo "after:  $(uptime)"
+date -u
