@@ -18,15 +18,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-FALLBACK_JDK=/usr/lib/jvm/temurin-25-jdk-amd64
-java_feature() {
-  local v
-  v="$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')" || true
-  echo "${v:-0}" | cut -d. -f1
-}
-if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/javac" || "$(java_feature "$JAVA_HOME")" -lt 21 ]]; then
-  export JAVA_HOME="$FALLBACK_JDK"
-fi
+# shellcheck source=../deploy/java.sh
+source "$ROOT/deploy/java.sh"
+find_java || { echo "these benchmarks need a JDK 21 or newer (set JAVA_HOME)" >&2; exit 1; }
 JAVA="$JAVA_HOME/bin/java"
 JAR="$ROOT/bench/target/benchmarks.jar"
 WORK="$ROOT/bench/target/ingest"
