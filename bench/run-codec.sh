@@ -8,21 +8,14 @@
 #   SKIP_BUILD=1 bench/run-codec.sh        # reuse the jar already built
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../deploy/java.sh
-source "$ROOT/deploy/java.sh"
-find_java || { echo "these benchmarks need a JDK 21 or newer (set JAVA_HOME)" >&2; exit 1; }
-JAVA="$JAVA_HOME/bin/java"
-JAR="$ROOT/bench/target/benchmarks.jar"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OUT="$ROOT/bench/target/codec"
 # 3 forks: on a shared 2-vCPU VM the score moves between JVM launches far more than within one, so
 # one fork hides most of the real uncertainty. A fixed, pre-touched heap removes heap sizing as a
 # source of variance. One benchmark thread leaves the second core to JIT and GC.
 JMH_OPTS="${JMH_OPTS:--f 3 -wi 3 -w 2s -i 5 -r 2s -t 1 -jvmArgsAppend -Xms1g -jvmArgsAppend -Xmx1g -jvmArgsAppend -XX:+AlwaysPreTouch}"
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  (cd "$ROOT" && ./mvnw -B -q -Pbench -pl bench -am package -DskipTests)
-fi
 mkdir -p "$OUT"
 
 echo "== machine"

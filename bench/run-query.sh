@@ -16,23 +16,14 @@
 # script also reports Prometheus' HTTP floor (an instant `vector(1)`) so the HTTP share can be read off.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../deploy/java.sh
-source "$ROOT/deploy/java.sh"
-find_java || { echo "these benchmarks need a JDK 21 or newer (set JAVA_HOME)" >&2; exit 1; }
-JAVA="$JAVA_HOME/bin/java"
-JAR="$ROOT/bench/target/benchmarks.jar"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WORK="$ROOT/bench/target/query"
-TESTBED="$ROOT/deploy/testbed"
 PG_PORT=${PG_PORT:-25442}
 PROM_PORT=${PROM_PORT:-29490}
 RUNS=${RUNS:-50}
 JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  # maven.test.skip: no test of any module is compiled, only what the jar needs.
-  (cd "$ROOT" && ./mvnw -B -q -Pbench -pl bench -am package -Dmaven.test.skip=true)
-fi
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
