@@ -202,3 +202,9 @@ tb_status() {
     return "$TB_EXIT_NOT_RUNNING"
   fi
 }
+
+# pid_runs_in PID DIR: alive and its working directory is DIR. For servers that retitle their process
+# (Redis shows "redis-server 127.0.0.1:PORT"), whose command line never names DIR but which change into it.
+pid_runs_in() {
+  pid_alive "$1" && [[ $(readlink "/proc/$1/cwd" 2>/dev/null) == "$2" ]]
+}

@@ -21,9 +21,7 @@ usage() { usage_error "usage: $0 start DIR PORT [MASTER_PORT] | stop DIR | statu
 running_pid() {
   local pid
   pid=$(read_pid "$DIR/redis.pid")
-  # Redis retitles its process ("redis-server 127.0.0.1:PORT"), so the command line does not name DIR;
-  # the working directory does: the server changes into its "dir" at start.
-  [[ -n $pid ]] && pid_alive "$pid" && [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$DIR" ]] && echo "$pid"
+  [[ -n $pid ]] && pid_runs_in "$pid" "$DIR" && echo "$pid"
 }
 
 conf_value() { sed -n "s/^$1 //p" "$DIR/redis.conf" 2>/dev/null | tail -n 1; }

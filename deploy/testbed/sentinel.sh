@@ -22,9 +22,7 @@ usage() { usage_error "usage: $0 start DIR PORT MASTER_PORT | stop DIR | status 
 running_pid() {
   local pid
   pid=$(read_pid "$DIR/sentinel.pid")
-  # Redis retitles its process ("redis-server 127.0.0.1:PORT"), so the command line does not name DIR;
-  # the working directory does: the server changes into its "dir" at start.
-  [[ -n $pid ]] && pid_alive "$pid" && [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$DIR" ]] && echo "$pid"
+  [[ -n $pid ]] && pid_runs_in "$pid" "$DIR" && echo "$pid"
 }
 
 running_port() { sed -n 's/^port //p' "$DIR/sentinel.conf" 2>/dev/null | head -n 1; }
