@@ -2,7 +2,6 @@ package io.vigil.model;
 
 import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -17,9 +16,12 @@ public final class Labels {
     public static final Labels EMPTY = new Labels(new TreeMap<>());
 
     private final SortedMap<String, String> pairs;
+    /** Labels are hash keys on the ingest hot path (series ids): compute the hash once. */
+    private final int hash;
 
     private Labels(SortedMap<String, String> pairs) {
         this.pairs = Collections.unmodifiableSortedMap(pairs);
+        this.hash = pairs.hashCode();
     }
 
     /** Labels from a map; empty values are dropped, as in Prometheus where "" means absent. */
@@ -103,12 +105,12 @@ public final class Labels {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Labels other && pairs.equals(other.pairs);
+        return this == o || (o instanceof Labels other && hash == other.hash && pairs.equals(other.pairs));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(pairs);
+        return hash;
     }
 
     @Override
