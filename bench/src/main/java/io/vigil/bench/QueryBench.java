@@ -6,7 +6,7 @@ import io.vigil.ingest.ConsumedBatch;
 import io.vigil.ingest.LayoutChoice;
 import io.vigil.ingest.OffsetStore;
 import io.vigil.ingest.PgSeriesReader;
-import io.vigil.ingest.SeriesPoints;
+import io.vigil.model.SeriesPoints;
 import io.vigil.ingest.SampleWriter;
 import io.vigil.ingest.StoreLayout;
 import io.vigil.ingest.StoreSchema;
@@ -18,7 +18,7 @@ import io.vigil.model.SampleBatch;
 import io.vigil.server.query.ApiResult;
 import io.vigil.server.query.PrometheusQueryApi;
 import io.vigil.server.query.PrometheusResponses;
-import io.vigil.server.query.QueryEngine;
+import io.vigil.promql.QueryEngine;
 
 import java.io.BufferedWriter;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package io.vigil.ingest;
 
+import io.vigil.model.SeriesReader;
+import io.vigil.model.SeriesPoints;
 import io.vigil.model.LabelMatcher;
 import io.vigil.model.LabelMatcher.Op;
 import io.vigil.model.Labels;

@@ -1,6 +1,7 @@
 package io.vigil.server.query;
 
-import io.vigil.ingest.SeriesReader;
+import io.vigil.promql.QueryEngine;
+import io.vigil.model.SeriesReader;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;

@@ -1,5 +1,8 @@
 package io.vigil.server.query;
 
+import io.vigil.promql.GoText;
+import io.vigil.promql.PromDurations;
+import io.vigil.promql.BadQueryException;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -19,9 +22,6 @@ public final class PrometheusParams {
     private static final Pattern NAN = Pattern.compile("(?i:nan)");
     private static final Pattern RFC3339 = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:[.,](\\d+))?(?:Z|([+-])(\\d{2}):(\\d{2}))");
-    private static final Pattern MODEL_DURATION = Pattern.compile(
-            "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
-    private static final long[] DURATION_UNIT_MILLIS = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
     // Times are kept within ±2^62 ms so that lookback and step arithmetic cannot overflow.
     private static final long MAX_ABS_MILLIS = 1L << 62;
 
@@ -65,7 +65,7 @@ public final class PrometheusParams {
             }
             return (long) ns; // NaN gives 0, which callers refuse as a non-positive step
         }
-        Long millis = parseModelDuration(s);
+        Long millis = PromDurations.parseMillis(s);
         if (millis == null) {
             throw new BadQueryException("cannot parse " + GoText.quote(s) + " to a valid duration");
         }
@@ -123,33 +123,6 @@ public final class PrometheusParams {
         } catch (DateTimeException e) {
             return null;
         }
-    }
-
-    /** common/model's {@code ParseDuration} in milliseconds, or null. */
-    static Long parseModelDuration(String s) {
-        if (s.equals("0")) {
-            return 0L;
-        }
-        if (s.isEmpty()) {
-            return null;
-        }
-        Matcher m = MODEL_DURATION.matcher(s);
-        if (!m.matches()) {
-            return null;
-        }
-        long total = 0;
-        try {
-            for (int i = 0; i < DURATION_UNIT_MILLIS.length; i++) {
-                String n = m.group(i + 1);
-                if (n != null) {
-                    total = Math.addExact(total, Math.multiplyExact(Long.parseLong(n), DURATION_UNIT_MILLIS[i]));
-                }
-            }
-            Math.multiplyExact(total, 1_000_000L); // must fit a time.Duration in nanoseconds
-        } catch (ArithmeticException | NumberFormatException e) {
-            return null;
-        }
-        return total;
     }
 
     /**

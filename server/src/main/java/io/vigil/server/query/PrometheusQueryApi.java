@@ -1,5 +1,12 @@
 package io.vigil.server.query;
 
+import io.vigil.promql.Expr;
+import io.vigil.promql.GoText;
+import io.vigil.promql.PromQlParseException;
+import io.vigil.promql.PromQlParser;
+import io.vigil.promql.QueryEngine;
+import io.vigil.promql.QueryExecutionException;
+import io.vigil.promql.BadQueryException;
 import org.jboss.logging.Logger;
 
 import java.util.function.LongSupplier;

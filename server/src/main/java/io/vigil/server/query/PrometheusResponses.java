@@ -1,5 +1,9 @@
 package io.vigil.server.query;
 
+import io.vigil.promql.InstantSample;
+import io.vigil.promql.QueryResult;
+import io.vigil.promql.RangeSeries;
+import io.vigil.promql.PromFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;

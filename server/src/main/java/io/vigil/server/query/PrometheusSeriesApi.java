@@ -1,6 +1,13 @@
 package io.vigil.server.query;
 
-import io.vigil.ingest.SeriesReader;
+import io.vigil.promql.Expr;
+import io.vigil.promql.GoText;
+import io.vigil.promql.LabelsOrder;
+import io.vigil.promql.PromQlParseException;
+import io.vigil.promql.PromQlParser;
+import io.vigil.promql.BadQueryException;
+import io.vigil.promql.VectorSelector;
+import io.vigil.model.SeriesReader;
 import io.vigil.model.LabelMatcher;
 import io.vigil.model.Labels;
 import org.jboss.logging.Logger;

@@ -1,10 +1,12 @@
 package io.vigil.server.query;
 
+import io.vigil.promql.LabelSets;
+import io.vigil.promql.InMemorySeriesReader;
 import io.vigil.ingest.ConsumedBatch;
 import io.vigil.ingest.LayoutChoice;
 import io.vigil.ingest.OffsetStore;
 import io.vigil.ingest.SampleWriter;
-import io.vigil.ingest.SeriesPoints;
+import io.vigil.model.SeriesPoints;
 import io.vigil.ingest.StoreLayout;
 import io.vigil.ingest.StoreSchema;
 import io.vigil.ingest.StoreSettings;

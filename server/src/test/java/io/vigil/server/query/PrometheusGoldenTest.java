@@ -1,9 +1,11 @@
 package io.vigil.server.query;
 
+import io.vigil.promql.QueryEngine;
+import io.vigil.promql.PromFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.ingest.PgSeriesReader;
-import io.vigil.ingest.SeriesReader;
+import io.vigil.model.SeriesReader;
 import io.vigil.testbed.Postgres;
 import io.vigil.testbed.Prometheus;
 import io.vigil.testbed.WithServices;

@@ -1,5 +1,7 @@
 package io.vigil.server.query;
 
+import io.vigil.promql.GoText;
+import io.vigil.promql.BadQueryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,7 @@
 package io.vigil.server.query;
 
+import io.vigil.promql.QueryEngine;
+import io.vigil.promql.InMemorySeriesReader;
 import io.vigil.ingest.StoreException;
 import io.vigil.model.Labels;
 import org.junit.jupiter.api.Test;
@@ -151,5 +153,20 @@ class PrometheusQueryApiTest {
         assertThat(PrometheusResponses.toJson(PrometheusResponses.buildInfo("0.1.0"))).isEqualTo(
                 "{\"status\":\"success\",\"data\":{\"version\":\"2.42.0\",\"revision\":\"\",\"branch\":\"\",\"buildUser\":\"\","
                         + "\"buildDate\":\"\",\"goVersion\":\"\",\"vigilVersion\":\"0.1.0\"}}");
+    }
+
+    @Test
+    void apiRendersScalarsRefusesRangeVectorsInRangeQueriesAndReportsExecutionErrors() {
+        reader.add(Labels.of("__name__", "a", "x", "1"), NOW, 1).add(Labels.of("__name__", "b", "x", "1"), NOW, 2);
+        assertThat(json(api.query(params("query", "1+1", "time", "1700000040"))))
+                .isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1700000040,\"2\"]}}");
+        ApiResult range = api.queryRange(params("query", "a[5m]", "start", "0", "end", "60", "step", "15"));
+        assertThat(range.httpStatus()).isEqualTo(400);
+        assertThat(json(range)).isEqualTo("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":"
+                + "\"invalid parameter \\\"query\\\": invalid expression type \\\"range vector\\\" for range query, must be Scalar or instant Vector\"}");
+        ApiResult failed = api.query(params("query", "{x=\"1\"} * 2"));
+        assertThat(failed.httpStatus()).isEqualTo(422);
+        assertThat(json(failed)).isEqualTo(
+                "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"vector cannot contain metrics with the same labelset\"}");
     }
 }

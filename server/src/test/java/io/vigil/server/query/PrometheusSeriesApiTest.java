@@ -1,6 +1,7 @@
 package io.vigil.server.query;
 
-import io.vigil.ingest.SeriesReader;
+import io.vigil.promql.InMemorySeriesReader;
+import io.vigil.model.SeriesReader;
 import io.vigil.ingest.StoreException;
 import io.vigil.model.Labels;
 import org.junit.jupiter.api.Test;

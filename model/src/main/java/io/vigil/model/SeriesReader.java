@@ -1,0 +1,33 @@
+package io.vigil.model;
+
+
+import java.util.List;
+
+/**
+ * The read path of the time-series store, the same over TimescaleDB and plain PostgreSQL.
+ * The query engines (Prometheus API, rules backfill, Zabbix) read through this alone.
+ */
+public interface SeriesReader {
+
+    /**
+     * Every series selected by all {@code matchers} (the metric name is the {@code __name__}
+     * label), with its raw points whose time is in {@code [startMillis, endMillis]}, oldest first.
+     * A series with no point in the range is left out.
+     *
+     * @throws IllegalArgumentException when no matcher narrows the selection (every matcher
+     *                                  also matches the empty string), as Prometheus refuses too
+     */
+    List<SeriesPoints> read(List<LabelMatcher> matchers, long startMillis, long endMillis);
+
+    /** For {@link #series}: no lower or upper time bound. */
+    long UNBOUNDED_START = Long.MIN_VALUE;
+    long UNBOUNDED_END = Long.MAX_VALUE;
+
+    /**
+     * The label sets (metric name under {@code __name__}) of the series selected by all
+     * {@code matchers} that have at least one point in {@code [startMillis, endMillis]}; without
+     * points read. An empty matcher list selects every series: the label listing endpoints need
+     * that, unlike queries. Either bound may be {@link #UNBOUNDED_START} / {@link #UNBOUNDED_END}.
+     */
+    List<Labels> series(List<LabelMatcher> matchers, long startMillis, long endMillis);
+}

@@ -1,0 +1,184 @@
+package io.vigil.promql;
+
+import io.vigil.model.SeriesPoints;
+import io.vigil.model.SeriesReader;
+import io.vigil.model.Labels;
+import io.vigil.promql.QueryResult.MatrixResult;
+import io.vigil.promql.QueryResult.ScalarResult;
+import io.vigil.promql.QueryResult.VectorResult;
+import io.vigil.promql.Value.Matrix;
+import io.vigil.promql.Value.Scalar;
+import io.vigil.promql.Value.Vector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates PromQL expressions over the store with Prometheus' rules: at time t a selector gives
+ * each series' newest point in {@code [t - lookback, t]}, unless that point is a staleness marker.
+ * Each selector is read from the store once per query, over the union of what every step needs;
+ * steps are then evaluated in memory.
+ */
+public class QueryEngine {
+
+    public static final long DEFAULT_LOOKBACK_MILLIS = 5 * 60_000L;
+    /** Prometheus' cap: {@code (end - start) / step} may not exceed it (so at most 11,001 points). */
+    public static final long MAX_STEPS = 11_000;
+    public static final String TOO_MANY_POINTS =
+            "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)";
+
+    private final SeriesReader reader;
+    private final long lookbackMillis;
+
+    public QueryEngine(SeriesReader reader) {
+        this(reader, DEFAULT_LOOKBACK_MILLIS);
+    }
+
+    public QueryEngine(SeriesReader reader, long lookbackMillis) {
+        if (lookbackMillis <= 0) {
+            throw new IllegalArgumentException("lookback must be positive, got " + lookbackMillis);
+        }
+        this.reader = reader;
+        this.lookbackMillis = lookbackMillis;
+    }
+
+    /**
+     * The expression's value at {@code timeMillis}: a scalar, a vector ordered by labels, or for a
+     * range selector at the top level its raw points.
+     *
+     * @throws QueryExecutionException when the data makes the expression ambiguous (Prometheus' execution errors)
+     */
+    public QueryResult instant(Expr expr, long timeMillis) {
+        Value v = new Evaluator(read(expr, timeMillis, timeMillis), lookbackMillis).eval(expr, timeMillis);
+        return switch (v) {
+            case Scalar s -> new ScalarResult(timeMillis, s.value());
+            case Vector vec -> {
+                var samples = new ArrayList<>(vec.samples());
+                samples.sort(Comparator.comparing(InstantSample::labels, LabelsOrder.INSTANCE));
+                yield new VectorResult(samples);
+            }
+            case Matrix m -> {
+                var series = new ArrayList<RangeSeries>();
+                for (SeriesPoints p : m.series()) {
+                    series.add(new RangeSeries(p.labels(), p.timestampsMillis(), p.values()));
+                }
+                series.sort(Comparator.comparing(RangeSeries::labels, LabelsOrder.INSTANCE));
+                yield new MatrixResult(series);
+            }
+        };
+    }
+
+    /**
+     * The expression at each step time {@code start + k*step <= end}, one series per label set,
+     * ordered by labels; a scalar expression gives one series without labels.
+     *
+     * @throws BadQueryException when more than {@link #MAX_STEPS} steps are asked for, or the
+     *                           expression is not a scalar or instant vector
+     */
+    public List<RangeSeries> range(Expr expr, long startMillis, long endMillis, long stepMillis) {
+        if (stepMillis <= 0) {
+            throw new BadQueryException("zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if (endMillis < startMillis) {
+            throw new BadQueryException("end timestamp must not be before start time");
+        }
+        if ((endMillis - startMillis) / stepMillis > MAX_STEPS) {
+            throw new BadQueryException(TOO_MANY_POINTS);
+        }
+        requireRangeType(expr);
+        int steps = (int) ((endMillis - startMillis) / stepMillis) + 1;
+        var evaluator = new Evaluator(read(expr, startMillis, endMillis), lookbackMillis);
+        var builders = new LinkedHashMap<Labels, SeriesBuilder>();
+        for (int k = 0; k < steps; k++) {
+            long t = startMillis + k * stepMillis;
+            switch (evaluator.eval(expr, t)) {
+                case Scalar s -> builders.computeIfAbsent(Labels.EMPTY, l -> new SeriesBuilder(steps)).add(t, s.value());
+                case Vector v -> {
+                    for (InstantSample s : v.samples()) {
+                        builders.computeIfAbsent(s.labels(), l -> new SeriesBuilder(steps)).add(t, s.value());
+                    }
+                }
+                case Matrix m -> throw new IllegalStateException("range vector at the top of a range query");
+            }
+        }
+        var result = new ArrayList<RangeSeries>(builders.size());
+        builders.forEach((labels, b) -> result.add(b.build(labels)));
+        result.sort(Comparator.comparing(RangeSeries::labels, LabelsOrder.INSTANCE));
+        return result;
+    }
+
+    /** Prometheus' check in {@code NewRangeQuery}, with its message. */
+    public static void requireRangeType(Expr expr) {
+        if (expr.type() != ValueType.SCALAR && expr.type() != ValueType.VECTOR) {
+            throw new BadQueryException("invalid expression type " + GoText.quote(expr.type().promName())
+                    + " for range query, must be Scalar or instant Vector");
+        }
+    }
+
+    /**
+     * Reads every selector of the expression once: an instant selector over {@code [start - lookback, end]},
+     * a range selector over {@code [start - range, end]}, both shifted back by their offset.
+     */
+    private Map<VectorSelector, List<SeriesPoints>> read(Expr expr, long startMillis, long endMillis) {
+        var data = new IdentityHashMap<VectorSelector, List<SeriesPoints>>();
+        collect(expr, startMillis, endMillis, data);
+        return data;
+    }
+
+    private void collect(Expr expr, long start, long end, Map<VectorSelector, List<SeriesPoints>> data) {
+        switch (expr) {
+            case NumberLiteral n -> {
+            }
+            case VectorSelector s -> data.put(s, reader.read(s.matchers(), start - s.offsetMillis() - lookbackMillis, end - s.offsetMillis()));
+            case MatrixSelector m -> {
+                VectorSelector s = m.selector();
+                data.put(s, reader.read(s.matchers(), start - s.offsetMillis() - m.rangeMillis(), end - s.offsetMillis()));
+            }
+            case ParenExpr p -> collect(p.expr(), start, end, data);
+            case UnaryExpr u -> collect(u.expr(), start, end, data);
+            case Call c -> c.args().forEach(a -> collect(a, start, end, data));
+            case Aggregation a -> {
+                if (a.param() != null) {
+                    collect(a.param(), start, end, data);
+                }
+                collect(a.expr(), start, end, data);
+            }
+            case BinaryExpr b -> {
+                collect(b.lhs(), start, end, data);
+                collect(b.rhs(), start, end, data);
+            }
+        }
+    }
+
+    /** Step values of one output series; at most one per step, in step order. */
+    private static final class SeriesBuilder {
+        private long[] times;
+        private double[] values;
+        private int size;
+
+        // Grown on demand: a series selected by topk at a few steps should not cost 11,000 slots.
+        SeriesBuilder(int steps) {
+            times = new long[Math.min(steps, 64)];
+            values = new double[times.length];
+        }
+
+        void add(long t, double v) {
+            if (size == times.length) {
+                times = Arrays.copyOf(times, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            times[size] = t;
+            values[size] = v;
+            size++;
+        }
+
+        RangeSeries build(Labels labels) {
+            return new RangeSeries(labels, Arrays.copyOf(times, size), Arrays.copyOf(values, size));
+        }
+    }
+}
