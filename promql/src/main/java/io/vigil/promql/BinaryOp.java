@@ -33,7 +33,7 @@ public enum BinaryOp {
         return precedence;
     }
 
-    boolean isComparison() {
+    public boolean isComparison() {
         return comparison;
     }
 
@@ -66,7 +66,7 @@ public enum BinaryOp {
         };
     }
 
-    boolean holds(double l, double r) {
+    public boolean holds(double l, double r) {
         return switch (this) {
             case EQL -> l == r;
             case NEQ -> l != r;

@@ -1,0 +1,200 @@
+package io.vigil.rules;
+
+import io.vigil.model.Labels;
+import io.vigil.model.SampleBatch;
+import io.vigil.promql.QueryEngine;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Streaming evaluation: sample batches go into the window and mark the rules that read their
+ * metrics; {@link #evaluate} runs those rules (or, on a timer tick, all of them, so that {@code for},
+ * recovery holds and silence advance without new data) and returns every alert change.
+ * One thread owns an engine; nothing here blocks.
+ */
+public final class RuleEngine {
+
+    private static final Logger LOG = Logger.getLogger(RuleEngine.class);
+    /** An inactive identity silent this long is forgotten (a decommissioned replica, a renamed channel). */
+    static final long FORGET_AFTER_MILLIS = 60 * 60_000L;
+
+    private final WindowStore window = new WindowStore();
+    private final QueryEngine queries = new QueryEngine(window);
+    private final Map<String, CompiledRule> rules = new LinkedHashMap<>();
+    private final Map<String, Map<Labels, AlertRecord>> records = new HashMap<>();
+    private final Map<String, List<String>> rulesByMetric = new HashMap<>();
+    private final Set<String> dirty = new HashSet<>();
+    private final Map<String, String> errors = new HashMap<>();
+    private Predicate<Labels> owns = l -> true;
+    private long evaluations;
+
+    /**
+     * Replaces the rule set. A rule whose expression is unchanged keeps its alerts (a new summary
+     * text does not re-page anyone); the alerts of a removed rule, or of one whose expression
+     * changed, resolve.
+     */
+    public List<AlertSnapshot> setRules(Collection<CompiledRule> newRules, long now) {
+        var out = new ArrayList<AlertSnapshot>();
+        var next = new LinkedHashMap<String, CompiledRule>();
+        newRules.forEach(r -> next.put(r.name(), r));
+        for (var it = rules.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            CompiledRule replacement = next.get(e.getKey());
+            if (replacement == null || !replacement.spec().expr().equals(e.getValue().spec().expr())) {
+                var recs = records.remove(e.getKey());
+                if (recs != null) {
+                    recs.values().forEach(r -> out.addAll(r.retire(e.getValue(), now)));
+                }
+                errors.remove(e.getKey());
+                it.remove();
+            }
+        }
+        rules.clear();
+        rules.putAll(next);
+        rulesByMetric.clear();
+        long retention = 0;
+        for (CompiledRule r : rules.values()) {
+            r.metrics().forEach(m -> rulesByMetric.computeIfAbsent(m, k -> new ArrayList<>()).add(r.name()));
+            retention = Math.max(retention, r.windowMillis());
+        }
+        window.configure(rulesByMetric.keySet(), retention);
+        dirty.addAll(rules.keySet());
+        return out;
+    }
+
+    /** Only identities for which this returns true are alerted on here (the partitions this instance owns). */
+    public void setOwnership(Predicate<Labels> owns) {
+        this.owns = owns;
+    }
+
+    /** Takes over stored alerts (after a restart or a partition move); their rules must be set first. */
+    public void restore(Collection<AlertSnapshot> stored, long now) {
+        for (AlertSnapshot s : stored) {
+            if (rules.containsKey(s.rule())) {
+                records.computeIfAbsent(s.rule(), k -> new HashMap<>()).put(s.identity(), AlertRecord.restore(s, now));
+            }
+        }
+    }
+
+    /** Forgets the alerts this instance no longer owns (their partitions moved away); they stay stored for the new owner. */
+    public void release(Predicate<Labels> stillOwned) {
+        for (var recs : records.values()) {
+            recs.values().removeIf(r -> !stillOwned.test(r.identity()));
+        }
+    }
+
+    public void accept(SampleBatch batch) {
+        var touched = window.append(batch, new HashSet<>());
+        for (String metric : touched) {
+            dirty.addAll(rulesByMetric.getOrDefault(metric, List.of()));
+        }
+    }
+
+    /**
+     * Evaluates the rules that saw new data since the last call, or all rules when {@code all}
+     * (the timer tick), at {@code now}; returns the alert changes in the order they happened.
+     */
+    public List<AlertSnapshot> evaluate(long now, boolean all) {
+        var out = new ArrayList<AlertSnapshot>();
+        Collection<String> names = all ? List.copyOf(rules.keySet()) : List.copyOf(dirty);
+        dirty.clear();
+        if (all) {
+            window.evict(now);
+        }
+        for (String name : names) {
+            CompiledRule rule = rules.get(name);
+            if (rule != null) {
+                evaluate(rule, now, out);
+            }
+        }
+        return out;
+    }
+
+    private void evaluate(CompiledRule rule, long now, List<AlertSnapshot> out) {
+        Map<Labels, Observation> seen;
+        try {
+            seen = rule.condition().observe(queries, now);
+            evaluations++;
+        } catch (RuntimeException e) {
+            // The data made the expression ambiguous (two series with one label set): keep every
+            // alert as it is, and say so on the rule, rather than resolve anything.
+            if (!e.getMessage().equals(errors.put(rule.name(), e.getMessage()))) {
+                LOG.warnf("rule %s: evaluation failed, alerts kept as they are: %s", rule.name(), e.getMessage());
+            }
+            return;
+        }
+        errors.remove(rule.name());
+        var recs = records.computeIfAbsent(rule.name(), k -> new HashMap<>());
+        for (var e : seen.entrySet()) {
+            if (!owns.test(e.getKey())) {
+                continue;
+            }
+            AlertRecord r = recs.get(e.getKey());
+            if (r == null) {
+                if (!e.getValue().firing() && !rule.condition().seesAbsence()) {
+                    continue;
+                }
+                r = new AlertRecord(rule.name(), e.getKey(), now);
+                recs.put(e.getKey(), r);
+            }
+            out.addAll(r.observe(rule, e.getValue(), now));
+        }
+        boolean seesAbsence = rule.condition().seesAbsence();
+        for (Iterator<AlertRecord> it = recs.values().iterator(); it.hasNext(); ) {
+            AlertRecord r = it.next();
+            if (seen.containsKey(r.identity())) {
+                continue;
+            }
+            out.addAll(r.absent(rule, seesAbsence, now));
+            if (r.isInactive() && (!seesAbsence || now - r.lastSeen() > FORGET_AFTER_MILLIS)) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Every alert that is pending, firing or in no-data, as of {@code now}. */
+    public List<AlertSnapshot> current(long now) {
+        var out = new ArrayList<AlertSnapshot>();
+        records.forEach((name, recs) -> {
+            CompiledRule rule = rules.get(name);
+            for (AlertRecord r : recs.values()) {
+                AlertSnapshot s = rule == null ? null : r.current(rule, now);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Rules whose last evaluation failed, with the reason. */
+    public Map<String, String> errors() {
+        return Map.copyOf(errors);
+    }
+
+    public int seriesInWindow() {
+        return window.seriesCount();
+    }
+
+    public long pointsInWindow() {
+        return window.pointCount();
+    }
+
+    public long evaluations() {
+        return evaluations;
+    }
+
+    public Collection<CompiledRule> rules() {
+        return List.copyOf(rules.values());
+    }
+}
