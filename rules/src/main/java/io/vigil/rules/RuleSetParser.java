@@ -85,8 +85,10 @@ public final class RuleSetParser {
             var names = new HashSet<String>();
             for (Node n : ((SequenceNode) rulesNode).getValue()) {
                 CompiledRule r = rule(n, source, problems);
-                if (r != null && !names.add(r.name())) {
-                    problems.add(at(source, n) + "rule " + r.name() + ": name: used by another rule of this set");
+                String name = n instanceof MappingNode m ? m.getValue().stream()
+                        .filter(t -> "name".equals(scalar(t.getKeyNode()))).map(t -> scalar(t.getValueNode())).findFirst().orElse(null) : null;
+                if (name != null && !names.add(name)) {
+                    problems.add(at(source, n) + "rule " + name + ": name: used by another rule of this set");
                 } else if (r != null) {
                     out.add(r);
                 }
@@ -109,6 +111,9 @@ public final class RuleSetParser {
             String key = scalar(t.getKeyNode());
             if (!FIELDS.contains(key)) {
                 problems.add(at(source, t.getKeyNode()) + "unknown field \"" + key + "\"; a rule has " + String.join(", ", sorted(FIELDS)));
+            } else if (fields.containsKey(key)) {
+                String first = text(fields.get("name"));
+                problems.add(at(source, t.getKeyNode()) + "rule " + (first == null ? "(unnamed)" : first) + ": " + key + ": appears twice in this rule");
             } else {
                 fields.put(key, t);
             }
