@@ -97,10 +97,17 @@ start_redis() {
   start_service "Redis master" redis.sh "$DEMO_DIR/redis-master" "$DEMO_REDIS_PORT"
   start_service "Redis replica" redis.sh "$DEMO_DIR/redis-replica" "$DEMO_REDIS_REPLICA_PORT" "$DEMO_REDIS_PORT"
   start_service "Redis Sentinel" sentinel.sh "$DEMO_DIR/sentinel" "$DEMO_SENTINEL_PORT" "$DEMO_REDIS_PORT"
-  # A few writes and reads a second, some of them misses, so the hit ratio has something to say.
-  (while sleep 0.2; do
-     redis-cli -p "$DEMO_REDIS_PORT" SET "demo:$((RANDOM % 500))" "$RANDOM" >/dev/null 2>&1
-     redis-cli -p "$DEMO_REDIS_PORT" GET "demo:$((RANDOM % 1000))" >/dev/null 2>&1
+  # A few writes and reads a second, some of them misses, so the hit ratio has something to say. Like a
+  # Sentinel-aware client it asks Sentinel for the master every second, so it follows a failover
+  # (./vigil chaos redis-master-down), and a failed command does not end it (the subshell inherits set -e).
+  (master=$DEMO_REDIS_PORT n=0
+   while sleep 0.2; do
+     if ((n++ % 5 == 0)); then
+       master=$(redis-cli -p "$DEMO_SENTINEL_PORT" sentinel get-master-addr-by-name mymaster 2>/dev/null | sed -n 2p) || true
+       master=${master:-$DEMO_REDIS_PORT}
+     fi
+     redis-cli -p "$master" SET "demo:$((RANDOM % 500))" "$RANDOM" >/dev/null 2>&1 || true
+     redis-cli -p "$master" GET "demo:$((RANDOM % 1000))" >/dev/null 2>&1 || true
    done) &
   WORKLOAD_PIDS+=($!)
 }
