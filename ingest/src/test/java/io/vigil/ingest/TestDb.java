@@ -1,37 +1,29 @@
 package io.vigil.ingest;
 
 import io.vigil.testbed.Postgres;
+import io.vigil.testbed.TestDatabase;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** A fresh database on the test bed's PostgreSQL, and small SQL helpers for assertions. */
+/** The test bed's fresh database, plus what only the store's tests ask. */
 final class TestDb {
-
-    private static final AtomicInteger COUNTER = new AtomicInteger();
 
     final Postgres postgres;
     final String name;
     final PGSimpleDataSource dataSource;
+    private final TestDatabase db;
 
-    private TestDb(Postgres postgres, String name, PGSimpleDataSource dataSource) {
-        this.postgres = postgres;
-        this.name = name;
-        this.dataSource = dataSource;
+    private TestDb(TestDatabase db) {
+        this.db = db;
+        this.postgres = db.postgres();
+        this.name = db.name();
+        this.dataSource = (PGSimpleDataSource) db.ds();
     }
 
-    /** A new, empty database; the suffix keeps names unique across tests and reruns against a reused cluster. */
     static TestDb fresh(Postgres postgres, String prefix) {
-        String name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        var ds = new PGSimpleDataSource();
-        ds.setURL(postgres.createDatabase(name));
-        ds.setUser(postgres.user());
-        return new TestDb(postgres, name, ds);
+        return new TestDb(TestDatabase.fresh(postgres, prefix));
     }
 
     DataSource ds() {
@@ -39,39 +31,19 @@ final class TestDb {
     }
 
     long count(String sql) {
-        return queryLongs(sql).getFirst();
+        return db.count(sql);
     }
 
     List<Long> queryLongs(String sql) {
-        try (Connection c = dataSource.getConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            var result = new ArrayList<Long>();
-            while (rs.next()) {
-                result.add(rs.getLong(1));
-            }
-            return result;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return db.queryLongs(sql);
     }
 
     List<String> queryStrings(String sql) {
-        try (Connection c = dataSource.getConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            var result = new ArrayList<String>();
-            while (rs.next()) {
-                result.add(rs.getString(1));
-            }
-            return result;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return db.queryStrings(sql);
     }
 
     void execute(String sql) {
-        try (Connection c = dataSource.getConnection(); var st = c.createStatement()) {
-            st.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        db.execute(sql);
     }
 
     List<String> samplePartitions() {

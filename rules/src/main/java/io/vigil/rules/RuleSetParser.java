@@ -100,6 +100,37 @@ public final class RuleSetParser {
         return out;
     }
 
+    /**
+     * One rule on its own (the body of {@code POST /api/v1/rules}): a mapping with the fields of a
+     * rule-set entry, in YAML or JSON.
+     *
+     * @throws RuleException listing every problem, positioned in {@code text}
+     */
+    public static CompiledRule parseRule(String text, String source) {
+        if (text.length() > MAX_DOCUMENT_CHARS) {
+            throw new RuleException(List.of(source + ": " + text.length() + " characters; a rule may have at most " + MAX_DOCUMENT_CHARS));
+        }
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark();
+            String where = m == null ? source : source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+            throw new RuleException(List.of(where + ": not valid YAML or JSON: " + e.getProblem()));
+        } catch (RuntimeException e) {
+            throw new RuleException(List.of(source + ": not valid YAML or JSON: " + e.getMessage()));
+        }
+        if (root == null) {
+            throw new RuleException(List.of(source + ": empty; a rule has name and expr"));
+        }
+        var problems = new ArrayList<String>();
+        CompiledRule r = rule(root, source, problems);
+        if (!problems.isEmpty() || r == null) {
+            throw new RuleException(problems);
+        }
+        return r;
+    }
+
     private static CompiledRule rule(Node node, String source, List<String> problems) {
         if (!(node instanceof MappingNode map)) {
             problems.add(at(source, node) + "each rule is a mapping with name and expr");
