@@ -218,7 +218,7 @@ final class AlertRecord {
         Double v = state == AlertState.NODATA ? null : value;
         return new AlertSnapshot(fingerprint, this.rule, identity, labels, state, previous, severity, v,
                 rule.annotations(labels, v), activeAt, state == AlertState.PENDING ? 0 : firedAt,
-                state == AlertState.RESOLVED ? now : 0, recoveringSince, lastSeen, now, rule.condition().query());
+                state == AlertState.RESOLVED ? now : 0, recoveringSince, lastSeen, now, rule.queryFor(identity));
     }
 
     /** The current state for storage (null while inactive: nothing to keep). */

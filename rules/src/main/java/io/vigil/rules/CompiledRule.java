@@ -1,6 +1,11 @@
 package io.vigil.rules;
 
+import io.vigil.model.LabelMatcher;
+import io.vigil.model.LabelNames;
 import io.vigil.model.Labels;
+import io.vigil.promql.VectorSelector;
+
+import java.util.ArrayList;
 
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +20,30 @@ public record CompiledRule(RuleSpec spec, AlertCondition condition, Set<String> 
 
     public String name() {
         return spec.name();
+    }
+
+    /**
+     * A query that shows one alert's series: for a plain selector, the selector narrowed to the
+     * alert's labels ({@code mysql_replication_lag_seconds{cluster="pay",instance="db2:3306"}});
+     * otherwise the rule's watched expression.
+     */
+    String queryFor(Labels identity) {
+        if (!(condition instanceof ThresholdCondition t) || !(t.data() instanceof VectorSelector s) || s.metricName() == null
+                || s.offsetMillis() != 0) {
+            return condition.query();
+        }
+        var matchers = new ArrayList<String>();
+        for (LabelMatcher m : s.matchers()) {
+            if (!m.name().equals(LabelNames.METRIC_NAME) && identity.get(m.name()) == null) {
+                matchers.add(m.name() + m.op().symbol() + quote(m.value()));
+            }
+        }
+        identity.asMap().forEach((k, v) -> matchers.add(k + "=" + quote(v)));
+        return s.metricName() + "{" + String.join(",", matchers) + "}";
+    }
+
+    private static String quote(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
     /** The annotations for one alert: templates filled with its labels and value (null: no data). */

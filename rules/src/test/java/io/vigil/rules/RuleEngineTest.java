@@ -84,7 +84,7 @@ class RuleEngineTest {
         assertThat(firing.labels().asMap()).containsEntry("alertname", "ReplicationLag").containsEntry("severity", "normal")
                 .containsEntry("instance", "db2:3306").doesNotContainKey("__name__");
         assertThat(firing.annotations()).containsEntry("summary", "db2:3306 is 40s behind");
-        assertThat(firing.query()).isEqualTo("mysql_replication_lag_seconds");
+        assertThat(firing.query()).isEqualTo("mysql_replication_lag_seconds{cluster=\"pay\",instance=\"db2:3306\",target=\"pay-db2\"}");
     }
 
     @Test

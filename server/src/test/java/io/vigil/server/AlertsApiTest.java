@@ -1,0 +1,129 @@
+package io.vigil.server;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vigil.model.Labels;
+import io.vigil.model.Sample;
+import io.vigil.model.SampleBatch;
+import io.vigil.model.Topics;
+import io.vigil.model.codec.SampleBatchCodec;
+import io.vigil.testbed.Kafka;
+import io.vigil.testbed.TestBed;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rules created through the API drive alerts that the alert API shows, on real Kafka and PostgreSQL. */
+@QuarkusTest
+@QuarkusTestResource(value = AlertsTestResource.class, restrictToAnnotatedClass = true)
+class AlertsApiTest {
+
+    private static final String RULE = """
+            name: ApiTestLag
+            expr: api_test_lag_seconds > 30
+            for: 1s
+            recover: "< 5"
+            severity: severe
+            labels: {team: dba}
+            annotations:
+              summary: "{{ $labels.instance }} is {{ $value }}s behind"
+            """;
+
+    @Test
+    void badRulesAreRefusedWithWhatAndWhereAndNothingLoadedBreaks() {
+        String body = given().contentType("application/yaml").body(RULE.replace("> 30", ">> 30").getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/rules").then().statusCode(400).extract().asString();
+        assertThat(JsonPath.from(body).getList("problems", String.class))
+                .containsExactly("body:2:7: rule ApiTestLag: expr: 1:23: parse error: unexpected <op:>>");
+        given().contentType(ContentType.JSON).body("{\"name\": \"J\", \"expr\": \"up == 0\", \"for\": \"soon\"}")
+                .post("/api/v1/rules").then().statusCode(400)
+                .body("problems[0]", org.hamcrest.Matchers.equalTo("body:1:41: rule J: for: must be a duration such as 30s, 5m or 1h30m, got \"soon\""));
+        given().contentType(ContentType.JSON).body("{\"name\": \"Oops\", \"expr\": \"up == 0\", \"recover_fro\": \"1m\"}")
+                .post("/api/v1/rules").then().statusCode(400);
+        given().get("/api/v1/rules/Oops").then().statusCode(404);
+    }
+
+    @Test
+    void ruleCrudThroughTheApi() {
+        String name = "CrudRule";
+        String rule = "{\"name\": \"" + name + "\", \"expr\": \"mysql_threads_running > 100\", \"for\": \"2m\"}";
+        given().contentType(ContentType.JSON).body(rule).post("/api/v1/rules").then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/rules/" + name))
+                .body("source", org.hamcrest.Matchers.equalTo("api:" + name)).body("editable", org.hamcrest.Matchers.equalTo(true))
+                .body("for", org.hamcrest.Matchers.equalTo("2m"));
+        given().contentType(ContentType.JSON).body(rule).post("/api/v1/rules").then().statusCode(409);
+        given().contentType(ContentType.JSON).body(rule.replace("100", "200")).put("/api/v1/rules/" + name).then().statusCode(200)
+                .body("expr", org.hamcrest.Matchers.equalTo("mysql_threads_running > 200"));
+        given().contentType(ContentType.JSON).body(rule).put("/api/v1/rules/Other").then().statusCode(400);
+        assertThat(given().get("/api/v1/rules").then().statusCode(200).extract().jsonPath().getList("rules.name", String.class))
+                .contains(name);
+        given().delete("/api/v1/rules/" + name).then().statusCode(204);
+        given().delete("/api/v1/rules/" + name).then().statusCode(404);
+        given().get("/api/v1/rules/" + name).then().statusCode(404);
+    }
+
+    @Test
+    void anApiRuleFiresShowsInTheAlertApiAndResolvesIntoHistory() throws Exception {
+        given().contentType("application/yaml").body(RULE.getBytes(StandardCharsets.UTF_8)).post("/api/v1/rules").then().statusCode(201);
+        var labels = Labels.of("cluster", "api", "instance", "db9:3306", "target", "api-db9", "kind", "mysql");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestBed.get(Kafka.class).bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            JsonPath firing = scrapeUntil(producer, labels, 45, "/api/v1/alerts", j -> j.getList("alerts").size() == 1);
+            assertThat(firing.getString("alerts[0].rule")).isEqualTo("ApiTestLag");
+            assertThat(firing.getString("alerts[0].state")).isEqualTo("firing");
+            assertThat(firing.getString("alerts[0].severity")).isEqualTo("severe");
+            assertThat(firing.getMap("alerts[0].labels")).containsEntry("team", "dba").containsEntry("instance", "db9:3306")
+                    .containsEntry("alertname", "ApiTestLag");
+            assertThat(firing.getString("alerts[0].annotations.summary")).isEqualTo("db9:3306 is 45s behind");
+            assertThat(firing.getDouble("alerts[0].value")).isEqualTo(45.0);
+            assertThat(firing.getString("alerts[0].query"))
+                    .isEqualTo("api_test_lag_seconds{cluster=\"api\",instance=\"db9:3306\",kind=\"mysql\",target=\"api-db9\"}");
+            assertThat(firing.getString("alerts[0].graph")).startsWith("/api/v1/query_range?query=api_test_lag_seconds%7Bcluster%3D%22api%22");
+            // The link works: the ingest role stores the same samples (within its batch wait).
+            JsonPath graph = scrapeUntil(producer, labels, 45, firing.getString("alerts[0].graph"),
+                    j -> !j.getList("data.result").isEmpty());
+            assertThat(graph.getString("data.result[0].metric.instance")).isEqualTo("db9:3306");
+            given().get("/api/v1/alerts?severity=normal").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
+            given().get("/api/v1/alerts?label=cluster=api").then().statusCode(200).body("alerts.size()", org.hamcrest.Matchers.equalTo(1));
+            given().get("/api/v1/alerts?state=resolved").then().statusCode(400);
+
+            JsonPath history = scrapeUntil(producer, labels, 1, "/api/v1/alerts/history?rule=ApiTestLag",
+                    j -> j.getList("events.state").contains("resolved"));
+            assertThat(history.getList("events.state", String.class)).containsExactly("resolved", "firing", "pending");
+            given().get("/api/v1/alerts").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
+            given().get("/api/v1/alerts/history?since=yesterday").then().statusCode(400);
+        }
+    }
+
+    private static JsonPath scrapeUntil(KafkaProducer<String, byte[]> producer, Labels labels, double lag, String path,
+                                        Predicate<JsonPath> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonPath last = null;
+        while (System.nanoTime() < deadline) {
+            var batch = new SampleBatch("api-db9", System.currentTimeMillis(), labels,
+                    List.of(new Sample("api_test_lag_seconds", Labels.EMPTY, lag)));
+            producer.send(new ProducerRecord<>(Topics.SAMPLES, batch.partitionKey(), SampleBatchCodec.encode(batch))).get();
+            last = given().urlEncodingEnabled(false).get(path).then().statusCode(200).extract().jsonPath();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(path + " never matched; last: " + (last == null ? null : last.prettify())
+                + "; the store has: " + given().get("/api/v1/query?query=api_test_lag_seconds").asString());
+    }
+}
