@@ -84,16 +84,7 @@ public class AlertsResource {
             st.setString(6, JSON.writeValueAsString(match));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    var a = new LinkedHashMap<String, Object>();
-                    a.put("fingerprint", rs.getString("fingerprint"));
-                    a.put("rule", rs.getString("rule"));
-                    a.put("state", rs.getString("state"));
-                    a.put("severity", rs.getString("severity"));
-                    a.put("labels", map(rs.getString("labels")));
-                    a.put("annotations", map(rs.getString("annotations")));
-                    a.put("value", value(rs));
-                    a.put("activeAt", instant(rs, "active_at"));
-                    a.put("firedAt", instant(rs, "fired_at"));
+                    var a = common(rs);
                     a.put("lastSeen", instant(rs, "last_seen"));
                     a.put("updatedAt", instant(rs, "updated_at"));
                     a.put("query", rs.getString("query"));
@@ -149,16 +140,8 @@ public class AlertsResource {
                 while (rs.next()) {
                     var a = new LinkedHashMap<String, Object>();
                     a.put("eventId", rs.getLong("id"));
-                    a.put("fingerprint", rs.getString("fingerprint"));
-                    a.put("rule", rs.getString("rule"));
-                    a.put("state", rs.getString("state"));
+                    a.putAll(common(rs));
                     a.put("previous", rs.getString("previous"));
-                    a.put("severity", rs.getString("severity"));
-                    a.put("labels", map(rs.getString("labels")));
-                    a.put("annotations", map(rs.getString("annotations")));
-                    a.put("value", value(rs));
-                    a.put("activeAt", instant(rs, "active_at"));
-                    a.put("firedAt", instant(rs, "fired_at"));
                     a.put("resolvedAt", instant(rs, "resolved_at"));
                     a.put("at", instant(rs, "at"));
                     a.put("query", rs.getString("query"));
@@ -170,6 +153,21 @@ public class AlertsResource {
             throw new IllegalStateException(e);
         }
         return Response.ok(Map.of("events", out)).build();
+    }
+
+    /** The columns both tables share. */
+    private static LinkedHashMap<String, Object> common(ResultSet rs) throws SQLException {
+        var a = new LinkedHashMap<String, Object>();
+        a.put("fingerprint", rs.getString("fingerprint"));
+        a.put("rule", rs.getString("rule"));
+        a.put("state", rs.getString("state"));
+        a.put("severity", rs.getString("severity"));
+        a.put("labels", map(rs.getString("labels")));
+        a.put("annotations", map(rs.getString("annotations")));
+        a.put("value", value(rs));
+        a.put("activeAt", instant(rs, "active_at"));
+        a.put("firedAt", instant(rs, "fired_at"));
+        return a;
     }
 
     static Map<String, String> labelFilter(List<String> labels) {
