@@ -51,7 +51,9 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
     private final AlertPublisher publisher;
     private final Supplier<RuleSetSnapshot> rules;
     private final LongSupplier clock;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Properties consumerProps = new Properties();
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private final AtomicLong restarts = new AtomicLong();
     private final Set<Integer> owned = new HashSet<>();
     private final Map<TopicPartition, Long> catchUpTo = new HashMap<>();
     private final List<AlertSnapshot> unstored = new ArrayList<>();
@@ -59,6 +61,12 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
     private final AtomicLong changes = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean caughtUp;
+    // Read by the metrics thread; written by the loop after each tick (the engine itself is the loop's alone).
+    private volatile int unstoredCount;
+    private volatile long windowSeries;
+    private volatile long windowPoints;
+    private volatile long evaluations;
+    private volatile Map<String, String> ruleErrors = Map.of();
     private int partitionCount = -1;
     private long rulesVersion = -1;
     private long nextTick;
@@ -72,14 +80,12 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
         this.publisher = publisher;
         this.rules = rules;
         this.clock = clock;
-        var props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-rules");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-rules");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         engine.setOwnership(l -> owned.contains(ownerPartition(l))); // nothing until Kafka assigns partitions
     }
 
@@ -89,8 +95,34 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Runs sessions until closed: an unexpected failure ends the session (the consumer leaves the
+     * group, its partitions go to other instances or come back here), and after a pause a new
+     * session joins again, rather than leaving the role silently dead.
+     */
     @Override
     public void run() {
+        while (running) {
+            try {
+                session();
+            } catch (RuntimeException e) {
+                restarts.incrementAndGet();
+                LOG.errorf(e, "rules: consumer session failed; rejoining in 5 s");
+                owned.clear();
+                catchUpTo.clear();
+                caughtUp = false;
+                try {
+                    Thread.sleep(5000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void session() {
+        consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         try {
             consumer.subscribe(List.of(settings.topic()), new Rebalance());
             while (running) {
@@ -111,6 +143,10 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
                 if (now >= nextTick) {
                     out.addAll(engine.evaluate(now, true));
                     nextTick = now + settings.tick().toMillis();
+                    windowSeries = engine.seriesInWindow();
+                    windowPoints = engine.pointsInWindow();
+                    evaluations = engine.evaluations();
+                    ruleErrors = engine.errors();
                 }
                 persist(out);
                 prune(now);
@@ -119,9 +155,6 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
             if (running) {
                 throw e;
             }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "rules: consumer loop stopped");
-            throw e;
         } finally {
             persist(List.of());
             consumer.close(Duration.ofSeconds(5));
@@ -163,6 +196,8 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
             } catch (Exception e) {
                 LOG.warnf("rules: cannot store %d alert changes yet, will retry: %s", unstored.size(), e.getMessage());
                 return;
+            } finally {
+                unstoredCount = unstored.size();
             }
         }
         try {
@@ -284,10 +319,40 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
         return badRecords.get();
     }
 
+    public long sessionRestarts() {
+        return restarts.get();
+    }
+
+    /** Alert changes waiting for PostgreSQL. */
+    public int unstoredChanges() {
+        return unstoredCount;
+    }
+
+    /** Series and points held in the window, and rule evaluations so far, as of the last tick. */
+    public long windowSeries() {
+        return windowSeries;
+    }
+
+    public long windowPoints() {
+        return windowPoints;
+    }
+
+    public long evaluations() {
+        return evaluations;
+    }
+
+    /** Rules whose last evaluation failed, with the reason, as of the last tick. */
+    public Map<String, String> ruleErrors() {
+        return ruleErrors;
+    }
+
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        var c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         if (thread != null) {
             try {
                 thread.join(10_000);

@@ -8,6 +8,8 @@ import io.vigil.collector.CollectorRole;
 import io.vigil.collector.KafkaSamplePublisher;
 import io.vigil.ingest.IngestConsumer;
 import io.vigil.ingest.IngestRole;
+import io.vigil.rules.RulesConsumer;
+import io.vigil.rules.RulesRole;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -24,17 +26,41 @@ public class RoleMetrics {
     private final MeterRegistry registry;
     private final CollectorRole collector;
     private final IngestRole ingest;
+    private final RulesRole rules;
 
-    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest) {
+    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest, RulesRole rules) {
         this.registry = registry;
         this.collector = collector;
         this.ingest = ingest;
+        this.rules = rules;
     }
 
     // After the roles have started (default observer priority is 2500).
     void onStart(@Observes @jakarta.annotation.Priority(5000) StartupEvent event) {
         collector.publisher().ifPresent(this::bindCollector);
         ingest.consumer().ifPresent(this::bindIngest);
+        if (rules.consumer() != null) {
+            bindRules(rules.consumer());
+        }
+    }
+
+    private void bindRules(RulesConsumer c) {
+        counter("vigil_rules_alert_changes", "alert changes stored (pending, firing, no-data, resolved)", c, RulesConsumer::alertChanges);
+        counter("vigil_rules_evaluations", "rule evaluations", c, RulesConsumer::evaluations);
+        counter("vigil_rules_decode_errors", "Kafka records that were not sample batches", c, RulesConsumer::badRecords);
+        counter("vigil_rules_session_restarts", "consumer sessions that failed and were rejoined", c, RulesConsumer::sessionRestarts);
+        Gauge.builder("vigil_rules_unstored_changes", c, RulesConsumer::unstoredChanges)
+                .description("alert changes waiting for PostgreSQL").register(registry);
+        Gauge.builder("vigil_rules_window_series", c, RulesConsumer::windowSeries)
+                .description("series held in the rule engine's window").register(registry);
+        Gauge.builder("vigil_rules_window_points", c, RulesConsumer::windowPoints)
+                .description("points held in the rule engine's window").register(registry);
+        Gauge.builder("vigil_rules_failing", c, x -> x.ruleErrors().size())
+                .description("rules whose last evaluation failed (see the log)").register(registry);
+        Gauge.builder("vigil_rules_loaded", rules.registry(), r -> r.snapshot().rules().size())
+                .description("rules in force").register(registry);
+        Gauge.builder("vigil_rules_load_problems", rules.registry(), r -> r.problems().size())
+                .description("rule sources whose last change did not load (the previous rules stay)").register(registry);
     }
 
     private void bindCollector(KafkaSamplePublisher publisher) {

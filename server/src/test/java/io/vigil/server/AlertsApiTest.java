@@ -106,7 +106,20 @@ class AlertsApiTest {
             assertThat(history.getList("events.state", String.class)).containsExactly("resolved", "firing", "pending");
             given().get("/api/v1/alerts").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
             given().get("/api/v1/alerts/history?since=yesterday").then().statusCode(400);
+
+            // Vigil's own metrics say what the rules role did.
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metricValue(metrics, "vigil_rules_alert_changes_total")).isGreaterThanOrEqualTo(3);
+            assertThat(metricValue(metrics, "vigil_rules_loaded")).isGreaterThanOrEqualTo(1);
+            assertThat(metricValue(metrics, "vigil_rules_window_series")).isGreaterThanOrEqualTo(1);
+            assertThat(metricValue(metrics, "vigil_rules_unstored_changes")).isZero();
         }
+    }
+
+    private static double metricValue(String exposition, String name) {
+        return exposition.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError(name + " not in /q/metrics"));
     }
 
     private static JsonPath scrapeUntil(KafkaProducer<String, byte[]> producer, Labels labels, double lag, String path,
