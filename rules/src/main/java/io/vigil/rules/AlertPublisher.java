@@ -92,6 +92,13 @@ public final class AlertPublisher implements AutoCloseable {
         }
     }
 
+    /** Derived samples (cluster health) for the store and for every rules instance, keyed like the collector's. */
+    public void publishSamples(String samplesTopic, List<io.vigil.model.SampleBatch> batches) {
+        for (var b : batches) {
+            producer.send(new ProducerRecord<>(samplesTopic, b.partitionKey(), io.vigil.model.codec.SampleBatchCodec.encode(b)));
+        }
+    }
+
     public static byte[] encode(AlertEvent e) {
         try {
             return JSON.writeValueAsBytes(e);

@@ -3,6 +3,8 @@ package io.vigil.rules;
 import io.vigil.model.Labels;
 import io.vigil.model.SampleBatch;
 import io.vigil.promql.QueryEngine;
+import io.vigil.rules.health.ClusterHealth;
+import io.vigil.rules.health.ClusterHealthEvaluator;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -37,6 +39,18 @@ public final class RuleEngine {
     private final Map<String, String> errors = new HashMap<>();
     private Predicate<Labels> owns = l -> true;
     private long evaluations;
+    private final ClusterHealthEvaluator health;
+    private List<ClusterHealth> lastHealth = List.of();
+
+    /** An engine without cluster health (tests of single rules). */
+    public RuleEngine() {
+        this(null);
+    }
+
+    /** With {@code health}, every tick computes cluster health and feeds {@code vigil_cluster_health} to the rules. */
+    public RuleEngine(ClusterHealthEvaluator health) {
+        this.health = health;
+    }
 
     /**
      * Replaces the rule set. A rule whose expression is unchanged keeps its alerts (a new summary
@@ -67,7 +81,13 @@ public final class RuleEngine {
             r.metrics().forEach(m -> rulesByMetric.computeIfAbsent(m, k -> new ArrayList<>()).add(r.name()));
             retention = Math.max(retention, r.windowMillis());
         }
-        window.configure(rulesByMetric.keySet(), retention);
+        var kept = new HashSet<>(rulesByMetric.keySet());
+        if (health != null) {
+            kept.addAll(ClusterHealthEvaluator.INPUTS);
+            kept.add(ClusterHealthEvaluator.METRIC);
+            retention = Math.max(retention, RuleCompiler.LOOKBACK_MILLIS);
+        }
+        window.configure(kept, retention);
         dirty.addAll(rules.keySet());
         return out;
     }
@@ -106,16 +126,26 @@ public final class RuleEngine {
      */
     public List<AlertSnapshot> evaluate(long now, boolean all) {
         var out = new ArrayList<AlertSnapshot>();
-        Collection<String> names = all ? List.copyOf(rules.keySet()) : List.copyOf(dirty);
+        List<String> names = all ? List.copyOf(rules.keySet()) : List.copyOf(dirty);
         dirty.clear();
         if (all) {
             window.evict(now);
+            if (health != null) {
+                lastHealth = health.evaluate(window, now);
+                for (SampleBatch b : ClusterHealthEvaluator.asSamples(lastHealth, now)) {
+                    accept(b);
+                }
+                names = List.copyOf(rules.keySet());
+            }
         }
         for (String name : names) {
             CompiledRule rule = rules.get(name);
             if (rule != null) {
                 evaluate(rule, now, out);
             }
+        }
+        if (all) {
+            dirty.clear(); // the health samples fed above marked rules that have just been evaluated
         }
         return out;
     }
@@ -175,6 +205,11 @@ public final class RuleEngine {
             }
         });
         return out;
+    }
+
+    /** Cluster health as of the last tick (empty without a health evaluator). */
+    public List<ClusterHealth> health() {
+        return lastHealth;
     }
 
     /** Rules whose last evaluation failed, with the reason. */

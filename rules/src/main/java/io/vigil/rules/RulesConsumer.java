@@ -14,6 +14,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
+import io.vigil.rules.health.ClusterHealth;
+import io.vigil.rules.health.ClusterHealthEvaluator;
+import io.vigil.rules.health.HealthStatus;
+import io.vigil.rules.health.HealthStore;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -46,7 +50,14 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
     }
 
     private final Settings settings;
-    private final RuleEngine engine = new RuleEngine();
+    private final RuleEngine engine = new RuleEngine(new ClusterHealthEvaluator());
+    private final HealthStore healthStore;
+    private final Map<String, HealthPublished> healthPublished = new HashMap<>();
+    /** Health is stored and published when it changes, and at least this often (it is also the staleness clock of readers). */
+    static final long HEALTH_REFRESH_MILLIS = 15_000;
+
+    private record HealthPublished(HealthStatus status, String reason, long atMillis) {
+    }
     private final AlertStore store;
     private final AlertPublisher publisher;
     private final Supplier<RuleSetSnapshot> rules;
@@ -73,10 +84,11 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
     private long nextPrune;
     private Thread thread;
 
-    public RulesConsumer(Settings settings, AlertStore store, AlertPublisher publisher, Supplier<RuleSetSnapshot> rules,
-                         LongSupplier clock) {
+    public RulesConsumer(Settings settings, AlertStore store, HealthStore healthStore, AlertPublisher publisher,
+                         Supplier<RuleSetSnapshot> rules, LongSupplier clock) {
         this.settings = settings;
         this.store = store;
+        this.healthStore = healthStore;
         this.publisher = publisher;
         this.rules = rules;
         this.clock = clock;
@@ -143,6 +155,7 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
                 if (now >= nextTick) {
                     out.addAll(engine.evaluate(now, true));
                     nextTick = now + settings.tick().toMillis();
+                    publishHealth(now);
                     windowSeries = engine.seriesInWindow();
                     windowPoints = engine.pointsInWindow();
                     evaluations = engine.evaluations();
@@ -204,6 +217,33 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
             publisher.drain(store);
         } catch (Exception e) {
             LOG.warnf("rules: alert events wait in the outbox: %s", e.getMessage());
+        }
+    }
+
+    /** Health that changed, or was last published {@link #HEALTH_REFRESH_MILLIS} ago, goes to the store and to Kafka. */
+    private void publishHealth(long now) {
+        var changed = new ArrayList<ClusterHealth>();
+        for (ClusterHealth h : engine.health()) {
+            if (!owned.contains(ownerPartition(Labels.of(LabelNames.CLUSTER, h.cluster())))) {
+                continue;
+            }
+            String key = h.cluster() + "\u0000" + h.kind();
+            HealthPublished last = healthPublished.get(key);
+            if (last == null || last.status() != h.status() || !last.reason().equals(h.reason()) || now - last.atMillis() >= HEALTH_REFRESH_MILLIS) {
+                changed.add(h);
+            }
+        }
+        if (changed.isEmpty()) {
+            return;
+        }
+        try {
+            healthStore.save(changed);
+            publisher.publishSamples(settings.topic(), ClusterHealthEvaluator.asSamples(changed, now));
+            for (ClusterHealth h : changed) {
+                healthPublished.put(h.cluster() + "\u0000" + h.kind(), new HealthPublished(h.status(), h.reason(), now));
+            }
+        } catch (Exception e) {
+            LOG.warnf("rules: cannot store cluster health yet, will retry: %s", e.getMessage());
         }
     }
 

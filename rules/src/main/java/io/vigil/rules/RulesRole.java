@@ -3,6 +3,7 @@ package io.vigil.rules;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.model.Role;
+import io.vigil.rules.health.HealthStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -35,6 +36,7 @@ public class RulesRole {
     private final AlertStore store;
     private final RuleRepository repository;
     private final RuleRegistry registry;
+    private final HealthStore healthStore;
 
     private RulesConsumer consumer;
     private AlertPublisher publisher;
@@ -50,12 +52,14 @@ public class RulesRole {
         this.roles = Role.parse(roles);
         this.store = new AlertStore(dataSource);
         this.repository = new RuleRepository(dataSource);
+        this.healthStore = new HealthStore(dataSource);
         this.registry = new RuleRegistry(config.files().orElse(List.of()), config.defaults(), repository);
     }
 
     void onStart(@Observes StartupEvent event) throws SQLException {
         store.ensureSchema();
         repository.ensureSchema();
+        healthStore.ensureSchema();
         registry.refresh();
         if (!roles.contains(Role.RULES)) {
             LOG.infof("rules role not enabled (%s); alert tables only", Role.CONFIG_KEY);
@@ -79,7 +83,7 @@ public class RulesRole {
         publisher = new AlertPublisher(servers, config.alertsTopic());
         var settings = new RulesConsumer.Settings(servers, config.samplesTopic(), config.consumerGroup(), config.tick(),
                 config.warmup(), config.historyRetention());
-        consumer = new RulesConsumer(settings, store, publisher, registry::snapshot, System::currentTimeMillis);
+        consumer = new RulesConsumer(settings, store, healthStore, publisher, registry::snapshot, System::currentTimeMillis);
         consumer.start();
         LOG.infof("rules role started: %d rules, group %s, tick %s", registry.snapshot().rules().size(),
                 config.consumerGroup(), config.tick());
@@ -103,6 +107,10 @@ public class RulesRole {
 
     public RuleRepository repository() {
         return repository;
+    }
+
+    public HealthStore healthStore() {
+        return healthStore;
     }
 
     public AlertStore store() {

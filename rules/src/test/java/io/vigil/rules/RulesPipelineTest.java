@@ -101,7 +101,13 @@ class RulesPipelineTest {
     private RulesConsumer start() {
         var settings = new RulesConsumer.Settings(kafka.bootstrapServers(), samples, group, Duration.ofMillis(200),
                 Duration.ofSeconds(30), Duration.ofDays(90));
-        var c = new RulesConsumer(settings, store, new AlertPublisher(kafka.bootstrapServers(), alerts), registry::snapshot,
+        var health = new io.vigil.rules.health.HealthStore(db.ds());
+        try {
+            health.ensureSchema();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        var c = new RulesConsumer(settings, store, health, new AlertPublisher(kafka.bootstrapServers(), alerts), registry::snapshot,
                 System::currentTimeMillis);
         running.add(c);
         c.start();
