@@ -71,6 +71,12 @@ class AlertsApiTest {
         given().contentType(ContentType.JSON).body(rule).put("/api/v1/rules/Other").then().statusCode(400);
         assertThat(given().get("/api/v1/rules").then().statusCode(200).extract().jsonPath().getList("rules.name", String.class))
                 .contains(name);
+        // The default pack is on, and read-only here: it is tuned with a rule file of the same name.
+        given().get("/api/v1/rules/TargetDown").then().statusCode(200).body("editable", org.hamcrest.Matchers.equalTo(false))
+                .body("source", org.hamcrest.Matchers.startsWith("builtin:"));
+        given().contentType(ContentType.JSON).body("{\"name\": \"TargetDown\", \"expr\": \"up == 0\"}").put("/api/v1/rules/TargetDown")
+                .then().statusCode(409).body("error", org.hamcrest.Matchers.containsString("is defined in builtin:"));
+        given().delete("/api/v1/rules/TargetDown").then().statusCode(409);
         given().delete("/api/v1/rules/" + name).then().statusCode(204);
         given().delete("/api/v1/rules/" + name).then().statusCode(404);
         given().get("/api/v1/rules/" + name).then().statusCode(404);
@@ -82,7 +88,7 @@ class AlertsApiTest {
         var labels = Labels.of("cluster", "api", "instance", "db9:3306", "target", "api-db9", "kind", "mysql");
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestBed.get(Kafka.class).bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            JsonPath firing = scrapeUntil(producer, labels, 45, "/api/v1/alerts", j -> j.getList("alerts").size() == 1);
+            JsonPath firing = scrapeUntil(producer, labels, 45, "/api/v1/alerts?rule=ApiTestLag", j -> j.getList("alerts").size() == 1);
             assertThat(firing.getString("alerts[0].rule")).isEqualTo("ApiTestLag");
             assertThat(firing.getString("alerts[0].state")).isEqualTo("firing");
             assertThat(firing.getString("alerts[0].severity")).isEqualTo("severe");
@@ -97,14 +103,14 @@ class AlertsApiTest {
             JsonPath graph = scrapeUntil(producer, labels, 45, firing.getString("alerts[0].graph"),
                     j -> !j.getList("data.result").isEmpty());
             assertThat(graph.getString("data.result[0].metric.instance")).isEqualTo("db9:3306");
-            given().get("/api/v1/alerts?severity=normal").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
-            given().get("/api/v1/alerts?label=cluster=api").then().statusCode(200).body("alerts.size()", org.hamcrest.Matchers.equalTo(1));
+            given().get("/api/v1/alerts?severity=normal&rule=ApiTestLag").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
+            given().get("/api/v1/alerts?label=cluster=api&label=team=dba").then().statusCode(200).body("alerts.size()", org.hamcrest.Matchers.equalTo(1));
             given().get("/api/v1/alerts?state=resolved").then().statusCode(400);
 
             JsonPath history = scrapeUntil(producer, labels, 1, "/api/v1/alerts/history?rule=ApiTestLag",
                     j -> j.getList("events.state").contains("resolved"));
             assertThat(history.getList("events.state", String.class)).containsExactly("resolved", "firing", "pending");
-            given().get("/api/v1/alerts").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
+            given().get("/api/v1/alerts?rule=ApiTestLag").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
             given().get("/api/v1/alerts/history?since=yesterday").then().statusCode(400);
 
             // Vigil's own metrics say what the rules role did.
@@ -113,6 +119,41 @@ class AlertsApiTest {
             assertThat(metricValue(metrics, "vigil_rules_loaded")).isGreaterThanOrEqualTo(1);
             assertThat(metricValue(metrics, "vigil_rules_window_series")).isGreaterThanOrEqualTo(1);
             assertThat(metricValue(metrics, "vigil_rules_unstored_changes")).isZero();
+        }
+    }
+
+    @Test
+    void clusterHealthIsServedWithItsReasonAndDrivesTheDefaultDegradedRule() throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestBed.get(Kafka.class).bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String status = null;
+            while (System.nanoTime() < deadline && !"yellow".equals(status)) {
+                for (int i = 1; i <= 3; i++) {
+                    var labels = Labels.of("cluster", "apigal", "target", "apigal-" + i, "instance", "10.0.0." + i + ":3306", "kind", "mysql");
+                    List<Sample> samples = i == 3
+                            ? List.of(new Sample("up", Labels.EMPTY, 0))
+                            : List.of(new Sample("up", Labels.EMPTY, 1), new Sample("galera_cluster_size", Labels.EMPTY, 2),
+                            new Sample("galera_cluster_primary", Labels.EMPTY, 1), new Sample("galera_local_state_synced", Labels.EMPTY, 1));
+                    var batch = new SampleBatch("apigal-" + i, System.currentTimeMillis(), labels, samples);
+                    producer.send(new ProducerRecord<>(Topics.SAMPLES, batch.partitionKey(), SampleBatchCodec.encode(batch))).get();
+                }
+                JsonPath health = given().get("/api/v1/health/clusters").then().statusCode(200).extract().jsonPath();
+                status = health.getString("clusters.find { it.cluster == 'apigal' }.status");
+                if ("yellow".equals(status)) {
+                    assertThat(health.getString("clusters.find { it.cluster == 'apigal' }.kind")).isEqualTo("galera");
+                    assertThat(health.getString("clusters.find { it.cluster == 'apigal' }.reason")).isEqualTo(
+                            "2 of 3 nodes in the Primary component and Synced; apigal-3 (10.0.0.3:3306) down; one more loss stops writes");
+                }
+                Thread.sleep(300);
+            }
+            assertThat(status).isEqualTo("yellow");
+            // The default pack's ClusterDegraded fires after its 10 s.
+            JsonPath alerts = scrapeUntil(producer, Labels.of("cluster", "apigal", "target", "apigal-1", "instance", "10.0.0.1:3306", "kind", "mysql"),
+                    0, "/api/v1/alerts?rule=ClusterDegraded", j -> !j.getList("alerts").isEmpty());
+            assertThat(alerts.getString("alerts[0].severity")).isEqualTo("severe");
+            assertThat(alerts.getMap("alerts[0].labels")).containsEntry("cluster", "apigal").containsEntry("kind", "galera");
+            assertThat(alerts.getString("alerts[0].annotations.summary")).isEqualTo("galera cluster apigal is degraded");
         }
     }
 

@@ -23,7 +23,6 @@ public class AlertsTestResource implements QuarkusTestResourceLifecycleManager {
                 "vigil.roles", "ingest,rules",
                 "vigil.rules.tick", "200ms",
                 "vigil.rules.reload-interval", "200ms",
-                "vigil.rules.defaults", "false",
                 SecretCipher.KEY_CONFIG, SecretCipher.newBase64Key());
     }
 
