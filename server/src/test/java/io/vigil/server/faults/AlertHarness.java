@@ -13,6 +13,8 @@ import io.vigil.rules.AlertSnapshot;
 import io.vigil.rules.CompiledRule;
 import io.vigil.rules.RuleEngine;
 import io.vigil.rules.RuleSetParser;
+import io.vigil.rules.health.ClusterHealth;
+import io.vigil.rules.health.ClusterHealthEvaluator;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ import java.util.function.Predicate;
 final class AlertHarness implements SamplePublisher {
 
     private final LinkedBlockingQueue<SampleBatch> batches = new LinkedBlockingQueue<>();
-    private final RuleEngine engine = new RuleEngine();
+    private final RuleEngine engine = new RuleEngine(new ClusterHealthEvaluator());
     private final ScrapeScheduler scheduler;
     private final RedisClientResources redis = new RedisClientResources();
     private final List<AlertSnapshot> events = new ArrayList<>();
@@ -100,6 +102,16 @@ final class AlertHarness implements SamplePublisher {
             // ran for the whole time
         }
         return List.copyOf(events.subList(from, events.size()));
+    }
+
+    /** Cluster health as of the engine's last tick. */
+    List<ClusterHealth> health() {
+        return engine.health();
+    }
+
+    /** Replaces a target's definition (a node that came back on another address). */
+    void rescrape(Target target) {
+        scheduler.put(target);
     }
 
     List<AlertSnapshot> events() {
