@@ -97,13 +97,23 @@ public final class RuleEngine {
         this.owns = owns;
     }
 
-    /** Takes over stored alerts (after a restart or a partition move); their rules must be set first. */
-    public void restore(Collection<AlertSnapshot> stored, long now) {
+    /**
+     * Takes over stored alerts (after a restart or a partition move); their rules must be set first.
+     * An alert whose rule no longer exists (deleted while no instance ran) resolves: the returned
+     * changes must be stored like any other, or it would stay active forever.
+     */
+    public List<AlertSnapshot> restore(Collection<AlertSnapshot> stored, long now) {
+        var out = new ArrayList<AlertSnapshot>();
         for (AlertSnapshot s : stored) {
             if (rules.containsKey(s.rule())) {
                 records.computeIfAbsent(s.rule(), k -> new HashMap<>()).put(s.identity(), AlertRecord.restore(s, now));
+            } else {
+                out.add(new AlertSnapshot(s.fingerprint(), s.rule(), s.identity(), s.labels(), io.vigil.model.AlertState.RESOLVED,
+                        s.state(), s.severity(), s.value(), s.annotations(), s.activeAtMillis(), s.firedAtMillis(), now,
+                        0, s.lastSeenMillis(), now, s.query()));
             }
         }
+        return out;
     }
 
     /** Forgets the alerts this instance no longer owns (their partitions moved away); they stay stored for the new owner. */

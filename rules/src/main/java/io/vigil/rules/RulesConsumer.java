@@ -329,7 +329,7 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
             for (int attempt = 1; running; attempt++) {
                 try {
                     var stored = store.load(added);
-                    engine.restore(stored, now);
+                    persist(engine.restore(stored, now));
                     LOG.infof("rules: own partitions %s (of %d); took over %d stored alerts; replaying %s of samples",
                             owned, partitionCount, stored.size(), settings.warmup());
                     return;

@@ -182,6 +182,20 @@ class RuleEngineTest {
     }
 
     @Test
+    void aStoredAlertWhoseRuleWasDeletedMeanwhileResolvesInsteadOfStayingActiveForever() {
+        rules(LAG);
+        hold("mysql_replication_lag_seconds", 40, 70);
+        List<AlertSnapshot> stored = engine.current(now);
+        var restarted = new RuleEngine();
+        restarted.setRules(List.of(), now);
+        assertThat(restarted.restore(stored, now)).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(AlertState.RESOLVED);
+            assertThat(a.previous()).isEqualTo(AlertState.FIRING);
+            assertThat(a.fingerprint()).isEqualTo(stored.getFirst().fingerprint());
+        });
+    }
+
+    @Test
     void restoredAlertsGetTheNoDataGraceFromTheRestartNotFromTheirLastSample() {
         rules(LAG.replace("severity: normal", "severity: normal\n    no_data: {for: 1m}"));
         hold("mysql_replication_lag_seconds", 40, 70);
