@@ -6,7 +6,7 @@ import io.vigil.collector.Scraper;
 import io.vigil.model.Target;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +19,14 @@ import java.util.Properties;
  * {@link SnapshotReader}) rather than a login.
  */
 public final class MySqlScraper implements Scraper {
+
+    /**
+     * Connector/J itself, not DriverManager: DriverManager finds drivers through a service-loader
+     * scan that, when several threads make their first connection at once (every target scraped at
+     * start-up), can answer "No suitable driver" to some of them, and a healthy target would be
+     * reported down for a scrape.
+     */
+    private static final Driver DRIVER = connectorJ();
 
     private final Target target;
     private final MySqlStatusMetrics statusMetrics = new MySqlStatusMetrics();
@@ -50,12 +58,20 @@ public final class MySqlScraper implements Scraper {
 
     private SnapshotReader reader() throws SQLException {
         if (connection == null) {
-            connection = DriverManager.getConnection(jdbcUrl(), connectionProperties());
+            connection = DRIVER.connect(jdbcUrl(), connectionProperties());
             // The handshake's version decides the statements; a failover to another version reconnects anyway.
             var version = ServerVersion.parse(connection.getMetaData().getDatabaseProductVersion());
             reader = new SnapshotReader(target, version);
         }
         return reader;
+    }
+
+    private static Driver connectorJ() {
+        try {
+            return new com.mysql.cj.jdbc.Driver();
+        } catch (SQLException e) {
+            throw new IllegalStateException("MySQL Connector/J cannot be loaded", e);
+        }
     }
 
     private String jdbcUrl() {
