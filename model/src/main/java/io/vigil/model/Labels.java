@@ -18,6 +18,8 @@ public final class Labels {
     private final SortedMap<String, String> pairs;
     /** Labels are hash keys on the ingest hot path (series ids): compute the hash once. */
     private final int hash;
+    /** Cache of {@link #withoutMetricName()}; racy but idempotent, as String's hash cache. */
+    private Labels withoutName;
 
     private Labels(SortedMap<String, String> pairs) {
         this.pairs = Collections.unmodifiableSortedMap(pairs);
@@ -85,6 +87,25 @@ public final class Labels {
         var merged = new TreeMap<>(pairs);
         merged.putAll(other.pairs);
         return new Labels(merged);
+    }
+
+    /**
+     * These labels without {@code __name__}: a series' identity in PromQL results and alerts. Kept
+     * once computed, since a series is asked for it at every evaluation of every rule that reads it.
+     */
+    public Labels withoutMetricName() {
+        Labels w = withoutName;
+        if (w == null) {
+            if (!pairs.containsKey(LabelNames.METRIC_NAME)) {
+                w = this;
+            } else {
+                var map = new TreeMap<>(pairs);
+                map.remove(LabelNames.METRIC_NAME);
+                w = new Labels(map);
+            }
+            withoutName = w;
+        }
+        return w;
     }
 
     public Labels with(String name, String value) {

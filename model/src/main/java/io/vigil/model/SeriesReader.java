@@ -19,6 +19,15 @@ public interface SeriesReader {
      */
     List<SeriesPoints> read(List<LabelMatcher> matchers, long startMillis, long endMillis);
 
+    /**
+     * Like {@link #read}, but only each series' newest point in the range is needed (an instant
+     * selector at one evaluation time): a reader that can skip the rest (the rule engine's window)
+     * overrides this; the result must give the same newest point, staleness marker included.
+     */
+    default List<SeriesPoints> readLatest(List<LabelMatcher> matchers, long startMillis, long endMillis) {
+        return read(matchers, startMillis, endMillis);
+    }
+
     /** For {@link #series}: no lower or upper time bound. */
     long UNBOUNDED_START = Long.MIN_VALUE;
     long UNBOUNDED_END = Long.MAX_VALUE;

@@ -14,7 +14,7 @@ public final class LabelSets {
     }
 
     public static Labels dropName(Labels labels) {
-        return labels.get(LabelNames.METRIC_NAME) == null ? labels : without(labels, List.of(LabelNames.METRIC_NAME));
+        return labels.withoutMetricName();
     }
 
     public static Labels without(Labels labels, Collection<String> names) {

@@ -48,6 +48,27 @@ public class QueryEngine {
     }
 
     /**
+     * An instant-vector expression's samples at {@code timeMillis}, in no particular order (the rule
+     * engine keys them by labels; sorting 100,000 of them per rule would cost more than the rule).
+     *
+     * @throws IllegalArgumentException when the expression is not an instant vector
+     */
+    public List<InstantSample> vectorAt(Expr expr, long timeMillis) {
+        if (!(new Evaluator(read(expr, timeMillis, timeMillis), lookbackMillis).eval(expr, timeMillis) instanceof Vector v)) {
+            throw new IllegalArgumentException("not an instant vector: " + expr.type().promName());
+        }
+        return v.samples();
+    }
+
+    /** A scalar expression's value at {@code timeMillis}. */
+    public double scalarAt(Expr expr, long timeMillis) {
+        if (!(new Evaluator(read(expr, timeMillis, timeMillis), lookbackMillis).eval(expr, timeMillis) instanceof Scalar s)) {
+            throw new IllegalArgumentException("not a scalar: " + expr.type().promName());
+        }
+        return s.value();
+    }
+
+    /**
      * The expression's value at {@code timeMillis}: a scalar, a vector ordered by labels, or for a
      * range selector at the top level its raw points.
      *
@@ -134,7 +155,12 @@ public class QueryEngine {
         switch (expr) {
             case NumberLiteral n -> {
             }
-            case VectorSelector s -> data.put(s, reader.read(s.matchers(), start - s.offsetMillis() - lookbackMillis, end - s.offsetMillis()));
+            case VectorSelector s -> {
+                long from = start - s.offsetMillis() - lookbackMillis;
+                long to = end - s.offsetMillis();
+                // One evaluation time: only each series' newest point counts.
+                data.put(s, start == end ? reader.readLatest(s.matchers(), from, to) : reader.read(s.matchers(), from, to));
+            }
             case MatrixSelector m -> {
                 VectorSelector s = m.selector();
                 data.put(s, reader.read(s.matchers(), start - s.offsetMillis() - m.rangeMillis(), end - s.offsetMillis()));

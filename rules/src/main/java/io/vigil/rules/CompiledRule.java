@@ -23,6 +23,20 @@ public record CompiledRule(RuleSpec spec, AlertCondition condition, Set<String> 
     }
 
     /**
+     * A plain selector compared with a number ({@code mysql_replication_lag_seconds > 30}), the
+     * commonest rule: each series is judged on its own newest point, so new data needs only the
+     * series it touched to be judged again, not all of them.
+     */
+    boolean incremental() {
+        return condition instanceof ThresholdCondition t && t.data() instanceof VectorSelector s && s.offsetMillis() == 0
+                && unwrap(t.threshold()) instanceof io.vigil.promql.NumberLiteral;
+    }
+
+    private static io.vigil.promql.Expr unwrap(io.vigil.promql.Expr e) {
+        return e instanceof io.vigil.promql.ParenExpr p ? unwrap(p.expr()) : e;
+    }
+
+    /**
      * A query that shows one alert's series: for a plain selector, the selector narrowed to the
      * alert's labels ({@code mysql_replication_lag_seconds{cluster="pay",instance="db2:3306"}});
      * otherwise the rule's watched expression.

@@ -6,7 +6,6 @@ import io.vigil.promql.Expr;
 import io.vigil.promql.InstantSample;
 import io.vigil.promql.LabelSets;
 import io.vigil.promql.QueryEngine;
-import io.vigil.promql.QueryResult;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -19,12 +18,12 @@ record MatchedCondition(Expr data, BinaryExpr asBool, String query) implements A
 
     @Override
     public Map<Labels, Observation> observe(QueryEngine engine, long t) {
-        var holds = ((QueryResult.VectorResult) engine.instant(asBool, t)).samples();
+        var holds = engine.vectorAt(asBool, t);
         if (holds.isEmpty()) {
             return Map.of();
         }
         var values = new HashMap<Labels, Double>();
-        for (InstantSample s : ((QueryResult.VectorResult) engine.instant(data, t)).samples()) {
+        for (InstantSample s : engine.vectorAt(data, t)) {
             values.put(LabelSets.dropName(s.labels()), s.value());
         }
         var out = new HashMap<Labels, Observation>(holds.size() * 2);

@@ -5,7 +5,6 @@ import io.vigil.promql.Expr;
 import io.vigil.promql.InstantSample;
 import io.vigil.promql.LabelSets;
 import io.vigil.promql.QueryEngine;
-import io.vigil.promql.QueryResult;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +15,7 @@ record PresenceCondition(Expr expr, String query) implements AlertCondition {
     @Override
     public Map<Labels, Observation> observe(QueryEngine engine, long t) {
         var out = new HashMap<Labels, Observation>();
-        for (InstantSample s : ((QueryResult.VectorResult) engine.instant(expr, t)).samples()) {
+        for (InstantSample s : engine.vectorAt(expr, t)) {
             out.put(LabelSets.dropName(s.labels()), new Observation(s.value(), true));
         }
         return out;

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,12 @@ public final class RuleEngine {
     private final Map<String, Map<Labels, AlertRecord>> records = new HashMap<>();
     private final Map<String, List<String>> rulesByMetric = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
+    /** Rules with an alert pending, firing or in no-data: their clocks (for, recover_for, no_data.for) need every tick. */
+    private final Set<String> timed = new HashSet<>();
+    /** Every rule is evaluated at least this often, so that series aging out of the lookback are seen as absent. */
+    static final long SWEEP_MILLIS = 10_000;
+    private long nextSweep;
+    private boolean incremental = true;
     private final Map<String, String> errors = new HashMap<>();
     private Predicate<Labels> owns = l -> true;
     private long evaluations;
@@ -88,7 +95,9 @@ public final class RuleEngine {
             retention = Math.max(retention, RuleCompiler.LOOKBACK_MILLIS);
         }
         window.configure(kept, retention);
+        timed.retainAll(rules.keySet());
         dirty.addAll(rules.keySet());
+        nextSweep = 0;
         return out;
     }
 
@@ -107,6 +116,7 @@ public final class RuleEngine {
         for (AlertSnapshot s : stored) {
             if (rules.containsKey(s.rule())) {
                 records.computeIfAbsent(s.rule(), k -> new HashMap<>()).put(s.identity(), AlertRecord.restore(s, now));
+                timed.add(s.rule());
             } else {
                 out.add(new AlertSnapshot(s.fingerprint(), s.rule(), s.identity(), s.labels(), io.vigil.model.AlertState.RESOLVED,
                         s.state(), s.severity(), s.value(), s.annotations(), s.activeAtMillis(), s.firedAtMillis(), now,
@@ -136,8 +146,6 @@ public final class RuleEngine {
      */
     public List<AlertSnapshot> evaluate(long now, boolean all) {
         var out = new ArrayList<AlertSnapshot>();
-        List<String> names = all ? List.copyOf(rules.keySet()) : List.copyOf(dirty);
-        dirty.clear();
         if (all) {
             window.evict(now);
             if (health != null) {
@@ -145,19 +153,74 @@ public final class RuleEngine {
                 for (SampleBatch b : ClusterHealthEvaluator.asSamples(lastHealth, now)) {
                     accept(b);
                 }
-                names = List.copyOf(rules.keySet());
             }
+        }
+        Collection<String> names;
+        boolean sweep = all && now >= nextSweep;
+        if (sweep) {
+            names = List.copyOf(rules.keySet());
+            nextSweep = now + SWEEP_MILLIS;
+        } else if (all) {
+            // A tick between sweeps: what new data touched, and every rule whose alerts have a clock running.
+            var some = new LinkedHashSet<String>(dirty);
+            some.addAll(timed);
+            names = some;
+        } else {
+            names = List.copyOf(dirty);
         }
         for (String name : names) {
             CompiledRule rule = rules.get(name);
-            if (rule != null) {
+            if (rule == null) {
+                continue;
+            }
+            if (incremental && !sweep && rule.incremental() && dirty.contains(name) && !timed.contains(name)) {
+                evaluateTouched(rule, now, out);
+            } else {
                 evaluate(rule, now, out);
             }
         }
-        if (all) {
-            dirty.clear(); // the health samples fed above marked rules that have just been evaluated
-        }
+        dirty.clear();
+        window.clearTouched();
         return out;
+    }
+
+    /**
+     * An incremental rule with no alert clock running, after new data: only the series the data
+     * touched are judged; the others keep their last judgement until they get data or a sweep
+     * looks at them (a series aging out of the lookback without a staleness marker is seen then).
+     */
+    private void evaluateTouched(CompiledRule rule, long now, List<AlertSnapshot> out) {
+        var t = (ThresholdCondition) rule.condition();
+        var s = (io.vigil.promql.VectorSelector) t.data();
+        double limit = queries.scalarAt(t.threshold(), now);
+        var recs = records.computeIfAbsent(rule.name(), k -> new HashMap<>());
+        boolean[] clocks = {false};
+        for (String metric : rule.metrics()) {
+            window.forEachTouched(metric, s.matchers(), now - RuleCompiler.LOOKBACK_MILLIS, now, (id, v) -> {
+                if (!owns.test(id)) {
+                    return;
+                }
+                AlertRecord r = recs.get(id);
+                if (v == null) {
+                    if (r != null) {
+                        out.addAll(r.absent(rule, true, now));
+                        clocks[0] |= !r.isInactive();
+                    }
+                    return;
+                }
+                if (r == null) {
+                    r = new AlertRecord(rule.name(), id, now);
+                    recs.put(id, r);
+                }
+                boolean firing = t.vectorOnLeft() ? t.op().holds(v, limit) : t.op().holds(limit, v);
+                out.addAll(r.observe(rule, new Observation(v, firing), now));
+                clocks[0] |= !r.isInactive();
+            });
+        }
+        evaluations++;
+        if (clocks[0] || rule.spec().noData().alert()) {
+            timed.add(rule.name());
+        }
     }
 
     private void evaluate(CompiledRule rule, long now, List<AlertSnapshot> out) {
@@ -190,15 +253,22 @@ public final class RuleEngine {
             out.addAll(r.observe(rule, e.getValue(), now));
         }
         boolean seesAbsence = rule.condition().seesAbsence();
+        boolean clocks = rule.spec().noData().alert();
         for (Iterator<AlertRecord> it = recs.values().iterator(); it.hasNext(); ) {
             AlertRecord r = it.next();
-            if (seen.containsKey(r.identity())) {
-                continue;
+            if (!seen.containsKey(r.identity())) {
+                out.addAll(r.absent(rule, seesAbsence, now));
+                if (r.isInactive() && (!seesAbsence || now - r.lastSeen() > FORGET_AFTER_MILLIS)) {
+                    it.remove();
+                    continue;
+                }
             }
-            out.addAll(r.absent(rule, seesAbsence, now));
-            if (r.isInactive() && (!seesAbsence || now - r.lastSeen() > FORGET_AFTER_MILLIS)) {
-                it.remove();
-            }
+            clocks |= !r.isInactive();
+        }
+        if (clocks) {
+            timed.add(rule.name());
+        } else {
+            timed.remove(rule.name());
         }
     }
 
@@ -215,6 +285,11 @@ public final class RuleEngine {
             }
         });
         return out;
+    }
+
+    /** Every evaluation judges every series: the reference the incremental path is tested against. */
+    void disableIncrementalEvaluation() {
+        incremental = false;
     }
 
     /** Cluster health as of the last tick (empty without a health evaluator). */

@@ -6,7 +6,6 @@ import io.vigil.promql.Expr;
 import io.vigil.promql.InstantSample;
 import io.vigil.promql.LabelSets;
 import io.vigil.promql.QueryEngine;
-import io.vigil.promql.QueryResult;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -20,11 +19,11 @@ record ThresholdCondition(Expr data, BinaryOp op, Expr threshold, boolean vector
 
     @Override
     public Map<Labels, Observation> observe(QueryEngine engine, long t) {
-        var values = ((QueryResult.VectorResult) engine.instant(data, t)).samples();
+        var values = engine.vectorAt(data, t);
         if (values.isEmpty()) {
             return Map.of();
         }
-        double limit = ((QueryResult.ScalarResult) engine.instant(threshold, t)).value();
+        double limit = engine.scalarAt(threshold, t);
         var out = new HashMap<Labels, Observation>(values.size() * 2);
         for (InstantSample s : values) {
             double v = s.value();

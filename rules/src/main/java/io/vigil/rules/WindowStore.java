@@ -23,6 +23,8 @@ import java.util.Set;
 final class WindowStore implements SeriesReader {
 
     private final Map<String, Map<Labels, Ring>> byMetric = new HashMap<>();
+    /** Series that received points since {@link #clearTouched()}, by metric: what an incremental evaluation looks at. */
+    private final Map<String, Set<Ring>> touchedSeries = new HashMap<>();
     private Set<String> metrics = Set.of();
     private long retentionMillis;
     private long points;
@@ -50,10 +52,39 @@ final class WindowStore implements SeriesReader {
             }
             if (ring.add(t, s.value(), t - retentionMillis)) {
                 points++;
+                touchedSeries.computeIfAbsent(s.metric(), m -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())).add(ring);
             }
             touched.add(s.metric());
         }
         return touched;
+    }
+
+    /**
+     * For each series of {@code metric} that received points since {@link #clearTouched()} and matches
+     * every matcher: its identity (labels without the name) and its newest point in {@code [from, to]},
+     * or null when there is none or it is a staleness marker (the series is absent), as an instant
+     * selector would see it.
+     */
+    void forEachTouched(String metric, List<LabelMatcher> matchers, long from, long to, java.util.function.BiConsumer<Labels, Double> action) {
+        Set<Ring> rings = touchedSeries.get(metric);
+        if (rings == null) {
+            return;
+        }
+        outer:
+        for (Ring r : rings) {
+            for (LabelMatcher m : matchers) {
+                if (!(m.name().equals(LabelNames.METRIC_NAME) && m.op() == LabelMatcher.Op.EQ) && !m.matches(r.labels)) {
+                    continue outer;
+                }
+            }
+            SeriesPoints p = r.latest(from, to);
+            action.accept(r.labels.withoutMetricName(),
+                    p == null || Sample.isStaleMarker(p.values()[0]) ? null : p.values()[0]);
+        }
+    }
+
+    void clearTouched() {
+        touchedSeries.clear();
     }
 
     /** Drops points older than the retention before {@code now}, and series left with none. */
@@ -92,6 +123,18 @@ final class WindowStore implements SeriesReader {
     }
 
     @Override
+    public List<SeriesPoints> readLatest(List<LabelMatcher> matchers, long startMillis, long endMillis) {
+        var out = new ArrayList<SeriesPoints>();
+        for (Ring r : select(matchers)) {
+            SeriesPoints p = r.latest(startMillis, endMillis);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<Labels> series(List<LabelMatcher> matchers, long startMillis, long endMillis) {
         var out = new ArrayList<Labels>();
         for (Ring r : select(matchers)) {
@@ -114,9 +157,15 @@ final class WindowStore implements SeriesReader {
             return List.of();
         }
         var out = new ArrayList<Ring>();
+        var others = new ArrayList<LabelMatcher>(matchers.size());
+        for (LabelMatcher m : matchers) {
+            if (!(m.name().equals(LabelNames.METRIC_NAME) && m.op() == LabelMatcher.Op.EQ)) {
+                others.add(m); // the metric's own bucket already holds only its series
+            }
+        }
         outer:
         for (Ring r : series.values()) {
-            for (LabelMatcher m : matchers) {
+            for (LabelMatcher m : others) {
                 if (!m.matches(r.labels)) {
                     continue outer;
                 }
@@ -170,6 +219,18 @@ final class WindowStore implements SeriesReader {
                 start = 0;
             }
             return dropped;
+        }
+
+        /** The newest point in {@code [from, to]} alone. */
+        SeriesPoints latest(long from, long to) {
+            int i = start + size - 1;
+            while (i >= start && times[i] > to) {
+                i--;
+            }
+            if (i < start || times[i] < from) {
+                return null;
+            }
+            return new SeriesPoints(labels, new long[] {times[i]}, new double[] {values[i]});
         }
 
         SeriesPoints slice(long from, long to) {
