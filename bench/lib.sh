@@ -14,3 +14,14 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   # maven.test.skip: no test of any module is compiled, only what the jar needs.
   (cd "$ROOT" && ./mvnw -B -q -Pbench -pl bench -am package -Dmaven.test.skip=true)
 fi
+
+# What RESULTS.md records of the machine: cores, memory, CPU model, JDK, time and load.
+print_machine() {
+  echo "== machine"
+  echo "nproc: $(nproc)"
+  free -g
+  grep -m1 'model name' /proc/cpuinfo || true
+  "$JAVA" -version 2>&1 | head -n 2
+  date -u
+  uptime
+}

@@ -18,12 +18,7 @@ JMH_OPTS="${JMH_OPTS:--f 3 -wi 3 -w 2s -i 5 -r 2s -t 1 -jvmArgsAppend -Xms1g -jv
 
 mkdir -p "$OUT"
 
-echo "== machine"
-echo "nproc: $(nproc)"
-free -g
-grep -m1 'model name' /proc/cpuinfo || true
-"$JAVA" -version 2>&1 | head -n 2
-date -u
+print_machine
 
 echo
 echo "== sizes"

@@ -42,13 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== machine"
-echo "nproc: $(nproc)"
-free -g
-grep -m1 'model name' /proc/cpuinfo || true
-"$JAVA" -version 2>&1 | head -n 2
-date -u
-uptime
+print_machine
 
 echo
 echo "== services"

@@ -33,14 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== machine"
-echo "nproc: $(nproc)"
-free -g
-grep -m1 'model name' /proc/cpuinfo || true
-"$JAVA" -version 2>&1 | head -n 2
+print_machine
 prometheus --version 2>&1 | head -n 1
-date -u
-uptime
 
 echo
 echo "== PostgreSQL and the store (SampleWriter)"
