@@ -15,7 +15,6 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -105,7 +104,8 @@ class GaleraScrapeTest {
             var rates = new CounterRates();
             rates.apply(locked.scrape(), System.currentTimeMillis());
             lockHolder.createStatement().execute("LOCK TABLES fc.t WRITE");
-            var inserts = CompletableFuture.runAsync(() -> {
+            // Its own thread, not the common pool, which has one thread on two cores.
+            var inserts = new java.util.concurrent.FutureTask<Void>(() -> {
                 try (var st = writer.prepareStatement("INSERT INTO fc.t (v) VALUES ('flow control')")) {
                     for (int i = 0; i < 200; i++) {
                         st.executeUpdate();
@@ -113,7 +113,9 @@ class GaleraScrapeTest {
                 } catch (java.sql.SQLException e) {
                     throw new IllegalStateException("inserts on node 1 failed", e);
                 }
+                return null;
             });
+            Thread.ofPlatform().name("flow-control-inserts").start(inserts);
             double maxQueue = 0;
             double sent = 0;
             double paused = 0;

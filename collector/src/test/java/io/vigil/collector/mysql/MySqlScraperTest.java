@@ -114,14 +114,20 @@ class MySqlScraperTest {
             a.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 1");
             b.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 2");
             // a now waits for b's row; b asking for a's row closes the cycle and InnoDB kills one of them.
-            var aWaits = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            // Its own thread, not the common pool: on two cores that pool has one thread, and a task
+            // queued behind another never starts waiting for the lock.
+            var aWaits = new java.util.concurrent.FutureTask<Void>(() -> {
                 try {
                     a.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 2");
                 } catch (java.sql.SQLException e) {
-                    // either side may be chosen as the victim
+                    if (e.getErrorCode() != 1213) { // either side may be chosen as the deadlock victim
+                        throw e;
+                    }
                 }
+                return null;
             });
-            awaitLockWait();
+            Thread.ofPlatform().name("deadlock-side-a").start(aWaits);
+            awaitLockWait(aWaits);
             try {
                 b.createStatement().executeUpdate("UPDATE scrape_test.dl SET v = v + 1 WHERE id = 1");
             } catch (java.sql.SQLException victim) {
@@ -137,9 +143,13 @@ class MySqlScraperTest {
     }
 
     /** Polls until some transaction waits for a row lock: a fixed sleep would be either slow or flaky. */
-    private void awaitLockWait() throws InterruptedException {
+    private void awaitLockWait(java.util.concurrent.Future<?> waiter) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
+            if (waiter.isDone()) {
+                waiter.get(); // its failure, if any, is the reason there is no wait
+                throw new AssertionError("the waiting update finished without waiting for the lock");
+            }
             if (!mariaDb.sql("SELECT 1 FROM information_schema.innodb_lock_waits LIMIT 1").isBlank()) {
                 return;
             }
