@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * One alert identity of one rule and its state machine. The rules that keep pagers honest:
  * <ul>
- *   <li>pending → firing only after the condition held for {@code for} without a gap;</li>
+ *   <li>pending → firing only after the condition held for {@code for} without a gap; a pending
+ *       alert whose condition stops holding (or whose data goes) is resolved, never having fired;</li>
  *   <li>firing → resolved only after the value met the recovery threshold (hysteresis) and stayed
  *       there for {@code recover_for}; a value between the two thresholds keeps it firing;</li>
  *   <li>missing data is never a recovery: a firing alert whose series go silent for {@code no_data.for}
@@ -114,7 +115,10 @@ final class AlertRecord {
             }
             case PENDING -> {
                 if (!o.firing()) {
-                    phase = Phase.INACTIVE; // the for-clock restarts; a pending alert was never announced
+                    // The for-clock restarts. Pending was published, so its end is too: a reader of the
+                    // alert table must not keep a pending alert that no longer is.
+                    phase = Phase.INACTIVE;
+                    out.add(snapshot(rule, AlertState.RESOLVED, AlertState.PENDING, now));
                 } else if (now - activeAt >= spec.forMillis()) {
                     fire(rule, now, AlertState.PENDING, out);
                 }
@@ -174,7 +178,10 @@ final class AlertRecord {
         long silentFor = now - Math.max(lastSeen, clockStart);
         RuleSpec.NoData noData = rule.spec().noData();
         switch (phase) {
-            case PENDING -> phase = Phase.INACTIVE;
+            case PENDING -> {
+                phase = Phase.INACTIVE;
+                return List.of(snapshot(rule, AlertState.RESOLVED, AlertState.PENDING, now));
+            }
             case FIRING -> {
                 if (silentFor >= noData.forMillis()) {
                     phase = Phase.NODATA;

@@ -95,6 +95,9 @@ final class AnnotationTemplate {
 
     private static String formatValue(ValueRef ref, double v) {
         if (ref.format() != null) {
+            if (!Double.isFinite(v)) {
+                return format(v); // %d of NaN would print a made-up 0
+            }
             char conv = ref.format().charAt(ref.format().length() - 1);
             return conv == 'd' ? String.format(Locale.ROOT, ref.format(), (long) v)
                     : conv == 's' ? String.format(Locale.ROOT, ref.format(), plain(v)) : String.format(Locale.ROOT, ref.format(), v);
@@ -107,6 +110,10 @@ final class AnnotationTemplate {
             case "humanizeDuration" -> Humanize.duration(v);
             default -> Humanize.percentage(v);
         };
+    }
+
+    private static String format(double v) {
+        return Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
     }
 
     private static String plain(double v) {

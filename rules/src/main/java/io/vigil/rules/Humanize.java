@@ -34,7 +34,11 @@ final class Humanize {
         return format(v) + SMALL[i];
     }
 
-    /** {@code 3725 → 1h 2m 5s}; below a second in ms/us; negative with a minus sign. */
+    /**
+     * Prometheus' {@code humanizeDuration}: {@code 3725 → 1h 2m 5s}, {@code 3600 → 1h 0m 0s} (every
+     * smaller unit once a larger one shows, whole seconds from a minute up), {@code 42.5 → 42.5s},
+     * below a second in ms or us.
+     */
     static String duration(double seconds) {
         if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
             return format(seconds);
@@ -51,19 +55,17 @@ final class Humanize {
         long days = whole / 86_400;
         long hours = whole / 3600 % 24;
         long minutes = whole / 60 % 60;
-        double secs = v - whole + whole % 60;
-        var out = new StringBuilder(sign);
-        if (days > 0) {
-            out.append(days).append("d ");
+        long secs = whole % 60;
+        if (days != 0) {
+            return sign + days + "d " + hours + "h " + minutes + "m " + secs + "s";
         }
-        if (hours > 0) {
-            out.append(hours).append("h ");
+        if (hours != 0) {
+            return sign + hours + "h " + minutes + "m " + secs + "s";
         }
-        if (minutes > 0) {
-            out.append(minutes).append("m ");
+        if (minutes != 0) {
+            return sign + minutes + "m " + secs + "s";
         }
-        out.append(format(secs)).append('s');
-        return out.toString();
+        return sign + format(v) + "s";
     }
 
     static String percentage(double ratio) {

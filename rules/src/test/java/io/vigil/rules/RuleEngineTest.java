@@ -76,9 +76,10 @@ class RuleEngineTest {
         assertThat(transitions()).containsExactly("new->pending");
         hold("mysql_replication_lag_seconds", 10, 10); // one good scrape: the for-clock restarts
         hold("mysql_replication_lag_seconds", 40, 50);
-        assertThat(transitions()).containsExactly("new->pending", "new->pending");
+        assertThat(transitions()).containsExactly("new->pending", "pending->resolved", "new->pending");
+        assertThat(events.get(1).firedAtMillis()).as("a cancelled pending alert never fired").isZero();
         hold("mysql_replication_lag_seconds", 40, 20);
-        assertThat(transitions()).containsExactly("new->pending", "new->pending", "pending->firing");
+        assertThat(transitions()).containsExactly("new->pending", "pending->resolved", "new->pending", "pending->firing");
         AlertSnapshot firing = events.getLast();
         assertThat(firing.firedAtMillis() - firing.activeAtMillis()).isEqualTo(60 * S);
         assertThat(firing.labels().asMap()).containsEntry("alertname", "ReplicationLag").containsEntry("severity", "normal")

@@ -47,6 +47,9 @@ class RuleSetParserTest {
         assertThat(r.metrics()).containsExactly("mysql_replication_lag_seconds");
         assertThat(r.condition().query()).isEqualTo("max by (cluster, instance) (mysql_replication_lag_seconds{cluster=~\"pay-.*\"})");
         assertThat(r.annotations(Labels.of("instance", "db2:3306"), 3725.0)).containsEntry("summary", "db2:3306 lags 1h 2m 5s");
+        assertThat(r.annotations(Labels.of("instance", "db2:3306"), 3600.0)).containsEntry("summary", "db2:3306 lags 1h 0m 0s");
+        assertThat(r.annotations(Labels.of("instance", "db2:3306"), 125.5)).containsEntry("summary", "db2:3306 lags 2m 5s");
+        assertThat(r.annotations(Labels.of("instance", "db2:3306"), 42.5)).containsEntry("summary", "db2:3306 lags 42.5s");
     }
 
     @Test
