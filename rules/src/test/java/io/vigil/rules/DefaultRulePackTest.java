@@ -206,15 +206,19 @@ class DefaultRulePackTest {
     }
 
     @Test
-    void anOomKillInAContainerIsSevere() {
+    void anOomKillInAContainerIsSevereAndStaysInViewForFifteenMinutes() {
         engine.setRules(pack(), now);
         var l = Labels.of("container", "mysql-0");
-        scrapes(CONTAINER, "container_oom_kills_total", l, 3, 300);
+        scrapes(CONTAINER, "container_oom_kills_per_second", l, 0, 300);
         assertThat(firing("ContainerOomKill")).isEmpty();
-        scrapes(CONTAINER, "container_oom_kills_total", l, 4, 20);
+        scrapes(CONTAINER, "container_oom_kills_per_second", l, 0.1, 10); // one kill in a 10 s scrape
         assertThat(firing("ContainerOomKill")).singleElement().satisfies(a -> {
             assertThat(a.severity()).isEqualTo(Severity.SEVERE);
             assertThat(a.annotations().get("summary")).isEqualTo("A process in container mysql-0 was OOM-killed");
         });
+        scrapes(CONTAINER, "container_oom_kills_per_second", l, 0, 14 * 60);
+        assertThat(events).noneMatch(e -> e.rule().equals("ContainerOomKill") && e.state() == AlertState.RESOLVED);
+        scrapes(CONTAINER, "container_oom_kills_per_second", l, 0, 70);
+        assertThat(events).anyMatch(e -> e.rule().equals("ContainerOomKill") && e.state() == AlertState.RESOLVED);
     }
 }
