@@ -3,12 +3,14 @@ package io.vigil.rules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.EnumFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vigil.model.AlertEvent;
+import io.vigil.model.SampleBatch;
 import io.vigil.model.Topics;
+import io.vigil.model.codec.SampleBatchCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -93,9 +95,9 @@ public final class AlertPublisher implements AutoCloseable {
     }
 
     /** Derived samples (cluster health) for the store and for every rules instance, keyed like the collector's. */
-    public void publishSamples(String samplesTopic, List<io.vigil.model.SampleBatch> batches) {
+    public void publishSamples(String samplesTopic, List<SampleBatch> batches) {
         for (var b : batches) {
-            producer.send(new ProducerRecord<>(samplesTopic, b.partitionKey(), io.vigil.model.codec.SampleBatchCodec.encode(b)));
+            producer.send(new ProducerRecord<>(samplesTopic, b.partitionKey(), SampleBatchCodec.encode(b)));
         }
     }
 

@@ -3,10 +3,12 @@ package io.vigil.rules;
 import io.vigil.model.LabelMatcher;
 import io.vigil.model.LabelNames;
 import io.vigil.model.Labels;
+import io.vigil.promql.Expr;
+import io.vigil.promql.NumberLiteral;
+import io.vigil.promql.ParenExpr;
 import io.vigil.promql.VectorSelector;
 
 import java.util.ArrayList;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,11 +31,11 @@ public record CompiledRule(RuleSpec spec, AlertCondition condition, Set<String> 
      */
     boolean incremental() {
         return condition instanceof ThresholdCondition t && t.data() instanceof VectorSelector s && s.offsetMillis() == 0
-                && unwrap(t.threshold()) instanceof io.vigil.promql.NumberLiteral;
+                && unwrap(t.threshold()) instanceof NumberLiteral;
     }
 
-    private static io.vigil.promql.Expr unwrap(io.vigil.promql.Expr e) {
-        return e instanceof io.vigil.promql.ParenExpr p ? unwrap(p.expr()) : e;
+    private static Expr unwrap(Expr e) {
+        return e instanceof ParenExpr p ? unwrap(p.expr()) : e;
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.vigil.rules;
 
+import io.vigil.model.AlertState;
 import io.vigil.model.Labels;
 import io.vigil.model.SampleBatch;
 import io.vigil.promql.QueryEngine;
+import io.vigil.promql.VectorSelector;
 import io.vigil.rules.health.ClusterHealth;
 import io.vigil.rules.health.ClusterHealthEvaluator;
 import org.jboss.logging.Logger;
@@ -118,7 +120,7 @@ public final class RuleEngine {
                 records.computeIfAbsent(s.rule(), k -> new HashMap<>()).put(s.identity(), AlertRecord.restore(s, now));
                 timed.add(s.rule());
             } else {
-                out.add(new AlertSnapshot(s.fingerprint(), s.rule(), s.identity(), s.labels(), io.vigil.model.AlertState.RESOLVED,
+                out.add(new AlertSnapshot(s.fingerprint(), s.rule(), s.identity(), s.labels(), AlertState.RESOLVED,
                         s.state(), s.severity(), s.value(), s.annotations(), s.activeAtMillis(), s.firedAtMillis(), now,
                         0, s.lastSeenMillis(), now, s.query()));
             }
@@ -191,7 +193,7 @@ public final class RuleEngine {
      */
     private void evaluateTouched(CompiledRule rule, long now, List<AlertSnapshot> out) {
         var t = (ThresholdCondition) rule.condition();
-        var s = (io.vigil.promql.VectorSelector) t.data();
+        var s = (VectorSelector) t.data();
         double limit = queries.scalarAt(t.threshold(), now);
         var recs = records.computeIfAbsent(rule.name(), k -> new HashMap<>());
         boolean[] clocks = {false};

@@ -10,10 +10,13 @@ import io.vigil.model.SeriesReader;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The rule engine's recent past: for each series of a metric some rule reads, its points of the
@@ -52,7 +55,7 @@ final class WindowStore implements SeriesReader {
             }
             if (ring.add(t, s.value(), t - retentionMillis)) {
                 points++;
-                touchedSeries.computeIfAbsent(s.metric(), m -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())).add(ring);
+                touchedSeries.computeIfAbsent(s.metric(), m -> Collections.newSetFromMap(new IdentityHashMap<>())).add(ring);
             }
             touched.add(s.metric());
         }
@@ -65,7 +68,7 @@ final class WindowStore implements SeriesReader {
      * or null when there is none or it is a staleness marker (the series is absent), as an instant
      * selector would see it.
      */
-    void forEachTouched(String metric, List<LabelMatcher> matchers, long from, long to, java.util.function.BiConsumer<Labels, Double> action) {
+    void forEachTouched(String metric, List<LabelMatcher> matchers, long from, long to, BiConsumer<Labels, Double> action) {
         Set<Ring> rings = touchedSeries.get(metric);
         if (rings == null) {
             return;

@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The latest health of each cluster in PostgreSQL ({@code vigil_cluster_health}), for the API and
@@ -76,7 +77,7 @@ public final class HealthStore {
                      + "FROM vigil_cluster_health ORDER BY cluster, kind");
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
-                var h = new ClusterHealth(rs.getString(1), rs.getString(2), HealthStatus.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)),
+                var h = new ClusterHealth(rs.getString(1), rs.getString(2), HealthStatus.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)),
                         rs.getString(4), rs.getInt(5), rs.getInt(6), rs.getTimestamp(7).getTime());
                 out.add(new Stored(h, rs.getTimestamp(8).toInstant()));
             }
