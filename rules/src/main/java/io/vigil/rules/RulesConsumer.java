@@ -82,6 +82,10 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
     private long rulesVersion = -1;
     private long nextTick;
     private long nextPrune;
+    /** True from start-up and whenever this instance stored changes that may not be published yet. */
+    private boolean outboxPending = true;
+    private long nextOutboxCheck;
+    static final long OUTBOX_CHECK_MILLIS = 10_000;
     private Thread thread;
 
     public RulesConsumer(Settings settings, AlertStore store, HealthStore healthStore, AlertPublisher publisher,
@@ -206,6 +210,7 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
                 store.record(unstored, this::ownerPartition);
                 changes.addAndGet(unstored.size());
                 unstored.clear();
+                outboxPending = true;
             } catch (Exception e) {
                 LOG.warnf("rules: cannot store %d alert changes yet, will retry: %s", unstored.size(), e.getMessage());
                 return;
@@ -213,8 +218,16 @@ public final class RulesConsumer implements Runnable, AutoCloseable {
                 unstoredCount = unstored.size();
             }
         }
+        // The outbox is read when this instance wrote to it, and now and then for what a stopped
+        // instance left behind: not on every poll, which would be a query per 100 ms for nothing.
+        long now = clock.getAsLong();
+        if (!outboxPending && now < nextOutboxCheck) {
+            return;
+        }
         try {
             publisher.drain(store);
+            outboxPending = false;
+            nextOutboxCheck = now + OUTBOX_CHECK_MILLIS;
         } catch (Exception e) {
             LOG.warnf("rules: alert events wait in the outbox: %s", e.getMessage());
         }
