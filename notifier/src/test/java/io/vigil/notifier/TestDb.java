@@ -1,25 +1,19 @@
 package io.vigil.notifier;
 
 import io.vigil.testbed.Postgres;
-import org.postgresql.ds.PGSimpleDataSource;
+import io.vigil.testbed.TestDatabase;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** A fresh database on the test bed's PostgreSQL, with the outbox table. */
+/** The test bed's fresh database, with the outbox table. */
 final class TestDb {
-
-    private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private TestDb() {
     }
 
     static DataSource fresh(Postgres postgres, String prefix) {
-        String name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        var ds = new PGSimpleDataSource();
-        ds.setURL(postgres.createDatabase(name));
-        ds.setUser(postgres.user());
+        DataSource ds = TestDatabase.fresh(postgres, prefix).ds();
         new OutboxSchema(ds).ensure();
         return ds;
     }

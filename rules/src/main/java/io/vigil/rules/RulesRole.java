@@ -29,7 +29,6 @@ public class RulesRole {
 
     private static final Logger LOG = Logger.getLogger(RulesRole.class);
 
-    private final DataSource dataSource;
     private final RulesConfig config;
     private final Optional<String> bootstrapServers;
     private final Set<Role> roles;
@@ -46,7 +45,6 @@ public class RulesRole {
     public RulesRole(DataSource dataSource, RulesConfig config,
                      @ConfigProperty(name = "vigil.kafka.bootstrap-servers") Optional<String> bootstrapServers,
                      @ConfigProperty(name = Role.CONFIG_KEY, defaultValue = Role.ALL) String roles) {
-        this.dataSource = dataSource;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.roles = Role.parse(roles);
@@ -111,14 +109,6 @@ public class RulesRole {
 
     public HealthStore healthStore() {
         return healthStore;
-    }
-
-    public AlertStore store() {
-        return store;
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
     }
 
     /** Null where the role does not run. */

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 
 import static io.vigil.server.faults.AlertHarness.change;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,9 +99,5 @@ class GaleraFaultsTest {
             assertThat(h.events()).filteredOn(e -> e.rule().equals("ClusterDegraded") && e.atMillis() >= killedAt)
                     .extracting(e -> e.state().wireName()).containsExactly("pending", "firing", "resolved");
         }
-    }
-
-    static List<String> names(List<AlertSnapshot> events) {
-        return events.stream().map(AlertHarness::describe).toList();
     }
 }
