@@ -5,8 +5,10 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import io.vigil.model.Secret;
+import io.vigil.model.Topics;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,18 @@ public interface NotifierConfig {
     Retry retry();
 
     Worker worker();
+
+    /**
+     * The routing file (route tree, inhibitions, time windows; see notifier/README.md). Absent: every
+     * alert goes to every receiver, grouped by alert name and cluster, with the built-in inhibitions.
+     */
+    Optional<Path> routesFile();
+
+    /** How users reach this Vigil: graph links in messages start with it. */
+    @WithDefault("http://localhost:8080")
+    String externalUrl();
+
+    Dispatch dispatch();
 
     /** Time zone of the times shown in messages. */
     @WithDefault("UTC")
@@ -137,6 +151,19 @@ public interface NotifierConfig {
         Duration lease();
 
         @WithDefault("2s")
+        Duration pollInterval();
+    }
+
+    interface Dispatch {
+        /** The topic alert events arrive on. */
+        @WithDefault(Topics.ALERTS)
+        String topic();
+
+        @WithDefault("vigil-notifier")
+        String group();
+
+        /** How often due groups are looked for when no event wakes the loop. */
+        @WithDefault("1s")
         Duration pollInterval();
     }
 

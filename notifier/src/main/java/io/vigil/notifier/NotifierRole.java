@@ -9,15 +9,27 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.vigil.notifier.dispatch.AlertEventsConsumer;
+import io.vigil.notifier.dispatch.AlertIntake;
+import io.vigil.notifier.dispatch.DispatchLoop;
+import io.vigil.notifier.dispatch.DispatchSchema;
+import io.vigil.notifier.dispatch.GroupFlusher;
+import io.vigil.notifier.dispatch.SilenceStore;
+import io.vigil.notifier.routing.RoutingSource;
+
 import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Wires the notifier into the application. The outbox table is ensured in every process (the
- * delivery log is read by the API wherever it runs); the delivery worker runs only where
- * {@code vigil.roles} includes {@code notifier}.
+ * Wires the notifier into the application. The outbox and dispatch tables are ensured in every
+ * process (the delivery log and silences are served by the API wherever it runs); the alert
+ * consumer, the dispatch loop and the delivery worker run only where {@code vigil.roles} includes
+ * {@code notifier}.
  */
 @ApplicationScoped
 public class NotifierRole {
@@ -27,15 +39,23 @@ public class NotifierRole {
     private final DataSource dataSource;
     private final NotifierConfig config;
     private final Set<Role> roles;
+    private final Optional<String> bootstrapServers;
     private Outbox outbox;
+    private SilenceStore silences;
+    private RoutingSource routing;
     private DeliveryWorker worker;
+    private DispatchLoop dispatch;
+    private AlertEventsConsumer consumer;
+    private ScheduledExecutorService reloader;
 
     @Inject
     public NotifierRole(DataSource dataSource, NotifierConfig config,
-                        @ConfigProperty(name = Role.CONFIG_KEY, defaultValue = Role.ALL) String roles) {
+                        @ConfigProperty(name = Role.CONFIG_KEY, defaultValue = Role.ALL) String roles,
+                        @ConfigProperty(name = "vigil.kafka.bootstrap-servers") Optional<String> bootstrapServers) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = Role.parse(roles);
+        this.bootstrapServers = bootstrapServers.filter(s -> !s.isBlank());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -48,22 +68,80 @@ public class NotifierRole {
 
     synchronized void start() {
         new OutboxSchema(dataSource).ensure();
+        new DispatchSchema(dataSource).ensure();
         outbox = new Outbox(dataSource);
+        silences = new SilenceStore(dataSource);
+        routing = new RoutingSource(config.routesFile(), config.receivers().keySet());
         if (!roles.contains(Role.NOTIFIER)) {
-            LOG.infof("notifier role not enabled (%s); outbox table only", Role.CONFIG_KEY);
+            LOG.infof("notifier role not enabled (%s); notifier tables only", Role.CONFIG_KEY);
             return;
         }
-        worker = new DeliveryWorker(outbox, NotifierAssembly.channels(config), NotifierAssembly.receivers(config),
+        Receivers receivers = NotifierAssembly.receivers(config);
+        worker = new DeliveryWorker(outbox, NotifierAssembly.channels(config), receivers,
                 NotifierAssembly.worker(config), NotifierAssembly.rateLimiter(config), new SecureRandom());
         worker.start();
-        LOG.infof("notifier delivery worker started (%d receivers configured)", config.receivers().size());
+        var flusher = new GroupFlusher(dataSource, routing, receivers, config.externalUrl());
+        dispatch = new DispatchLoop(flusher, config.dispatch().pollInterval(), worker::wakeUp);
+        dispatch.start();
+        if (bootstrapServers.isPresent()) {
+            consumer = new AlertEventsConsumer(new AlertEventsConsumer.Settings(bootstrapServers.get(), config.dispatch().topic(),
+                    config.dispatch().group()), new AlertIntake(dataSource, routing), dispatch::wakeUp);
+            consumer.start();
+        } else {
+            LOG.warnf("notifier: vigil.kafka.bootstrap-servers is not set: alert events are not consumed, only queued notifications are sent");
+        }
+        reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+            var t = new Thread(r, "vigil-notifier-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        reloader.scheduleWithFixedDelay(this::housekeeping, 10, 10, TimeUnit.SECONDS);
+        LOG.infof("notifier started: %d receivers, routing from %s", config.receivers().size(),
+                config.routesFile().map(Object::toString).orElse("the defaults"));
+    }
+
+    private void housekeeping() {
+        try {
+            routing.refresh();
+            silences.prune();
+        } catch (RuntimeException e) {
+            LOG.warnf("notifier: housekeeping failed: %s", e.getMessage());
+        }
     }
 
     synchronized void stop() {
+        if (reloader != null) {
+            reloader.shutdownNow();
+            reloader = null;
+        }
+        if (consumer != null) {
+            consumer.close();
+            consumer = null;
+        }
+        if (dispatch != null) {
+            dispatch.close();
+            dispatch = null;
+        }
         if (worker != null) {
             worker.close();
             worker = null;
         }
+    }
+
+    /** Silences, for the API. */
+    public synchronized SilenceStore silences() {
+        if (silences == null) {
+            throw new IllegalStateException("the notifier has not started yet");
+        }
+        return silences;
+    }
+
+    /** The routing in force, and the problems of a refused reload. */
+    public synchronized RoutingSource routing() {
+        if (routing == null) {
+            throw new IllegalStateException("the notifier has not started yet");
+        }
+        return routing;
     }
 
     /** The outbox, for enqueueing and the delivery log. */

@@ -38,6 +38,18 @@ public final class Outbox {
                 receiver.name(), AlertGroupJson.toJson(group));
     }
 
+    /**
+     * The same, inside the caller's transaction: the dispatcher records "notified" and queues the
+     * notification atomically, so a crash between the two can neither lose nor double it.
+     */
+    public static OptionalLong enqueue(Connection c, AlertGroup group, Receiver receiver, String step) throws SQLException {
+        if (receiver.channels().isEmpty()) {
+            throw new IllegalArgumentException("receiver " + receiver.name() + " has no channels");
+        }
+        return insert(c, IdempotencyKey.of(group.groupKey(), receiver.name(), step), receiver.channels().getFirst(),
+                receiver.name(), AlertGroupJson.toJson(group));
+    }
+
     OptionalLong enqueue(String key, ChannelKind channel, String receiver, String payload) {
         try (Connection c = dataSource.getConnection()) {
             return insert(c, key, channel, receiver, payload);

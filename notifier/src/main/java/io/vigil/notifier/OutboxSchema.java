@@ -1,8 +1,6 @@
 package io.vigil.notifier;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /**
  * Creates the outbox table. Idempotent, and serialised with an advisory lock because two instances
@@ -47,20 +45,6 @@ public final class OutboxSchema {
     }
 
     public void ensure() {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (var st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_ID + ")");
-                for (String ddl : DDL) {
-                    st.execute(ddl);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new OutboxException("cannot create the notification_outbox table: " + e.getMessage(), e);
-        }
+        SchemaDdl.apply(dataSource, LOCK_ID, "the notification_outbox table", DDL);
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,13 +33,13 @@ class NotifierRoleTest {
 
     @Test
     void startsTheWorkerOnlyWithTheNotifierRole() {
-        var without = new NotifierRole(ds, config(), "collector,ingest");
+        var without = new NotifierRole(ds, config(), "collector,ingest", Optional.empty());
         without.start();
         assertThat(without.worker()).isEmpty();
-        assertThat(without.outbox().recent(java.util.Optional.empty(), 5)).isEmpty();
+        assertThat(without.outbox().recent(Optional.empty(), 5)).isEmpty();
         without.stop();
 
-        var with = new NotifierRole(ds, config(), "all");
+        var with = new NotifierRole(ds, config(), "all", Optional.empty());
         with.start(); // the table exists already: ensuring it again is harmless
         try {
             assertThat(with.worker()).isPresent();

@@ -1,0 +1,176 @@
+package io.vigil.notifier.routing;
+
+import io.vigil.model.Labels;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RoutingConfigParserTest {
+
+    private static final Set<String> RECEIVERS = Set.of("team-mail", "team-wechat", "oncall-sms", "oncall-voice", "pay-dba");
+
+    private static final String ROUTES = """
+            route:
+              receivers: [team-mail, team-wechat]
+              group_by: [alertname, cluster]
+              group_wait: 30s
+              repeat_interval: 4h
+              routes:
+                - matchers: ['severity="severe"']
+                  receivers: [oncall-voice, oncall-sms]
+                  group_wait: 0s
+                  repeat_interval: 30m
+                  continue: true
+                - matchers: ['cluster=~"pay-.*"']
+                  receivers: [pay-dba]
+                  group_by: ['...']
+                  routes:
+                    - matchers: ['alertname="MySQLReplicationLag"']
+                      mute_time_windows: [batch-night]
+            time_windows:
+              batch-night:
+                - weekdays: ['monday:friday']
+                  times: ['22:00-06:00']
+                  location: Asia/Shanghai
+            inhibit_rules:
+              - name: primary-down-mutes-lag
+                source_matchers: ['alertname="MySQLDown"', 'role="primary"']
+                target_matchers: ['alertname="MySQLReplicationLag"']
+                equal: [cluster]
+            """;
+
+    private final RoutingConfig config = RoutingConfigParser.parse("routes.yaml", ROUTES, RECEIVERS);
+
+    @Test
+    void severeAlertsPageAndStillReachTheRoutesAfterTheContinue() {
+        var routes = config.tree().match(Labels.of("alertname", "ClusterDown", "cluster", "pay-main", "severity", "severe"));
+
+        assertThat(routes).extracting(Route::path).containsExactly("root.0", "root.1");
+        assertThat(routes.getFirst().receivers()).containsExactly("oncall-voice", "oncall-sms");
+        assertThat(routes.getFirst().groupWait()).isZero();
+        assertThat(routes.getFirst().repeatInterval()).isEqualTo(Duration.ofMinutes(30));
+        // Inherited from the root: grouping.
+        assertThat(routes.getFirst().groupBy()).containsExactly("alertname", "cluster");
+    }
+
+    @Test
+    void aNormalAlertOfNoSpecialClusterStaysAtTheRoot() {
+        var routes = config.tree().match(Labels.of("alertname", "RedisMemoryHigh", "cluster", "cache", "severity", "normal"));
+
+        assertThat(routes).extracting(Route::path).containsExactly("root");
+        assertThat(routes.getFirst().receivers()).containsExactly("team-mail", "team-wechat");
+    }
+
+    @Test
+    void childrenInheritReceiversGroupingAndTimings() {
+        var routes = config.tree().match(Labels.of("alertname", "MySQLReplicationLag", "cluster", "pay-main", "instance", "db2:3306",
+                "severity", "normal"));
+
+        assertThat(routes).extracting(Route::path).containsExactly("root.1.0");
+        Route lag = routes.getFirst();
+        assertThat(lag.receivers()).containsExactly("pay-dba");
+        assertThat(lag.groupByAll()).isTrue();
+        assertThat(lag.groupWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(lag.muteTimeWindows()).containsExactly("batch-night");
+        // group_by '...': every alert is its own group, named by all its labels.
+        assertThat(lag.groupKey(Labels.of("alertname", "MySQLReplicationLag", "instance", "db2:3306")))
+                .isEqualTo("root.1.0" + Labels.of("alertname", "MySQLReplicationLag", "instance", "db2:3306"));
+    }
+
+    @Test
+    void groupKeysSplitByTheGroupByLabelsOnly() {
+        Route root = config.tree().root();
+        String a = root.groupKey(Labels.of("alertname", "X", "cluster", "c1", "instance", "a"));
+        String b = root.groupKey(Labels.of("alertname", "X", "cluster", "c1", "instance", "b"));
+        String c = root.groupKey(Labels.of("alertname", "X", "cluster", "c2", "instance", "a"));
+
+        assertThat(a).isEqualTo(b).isNotEqualTo(c);
+    }
+
+    @Test
+    void timeWindowsAreReadInTheirOwnZoneAndWrapPastMidnight() {
+        TimeWindow night = config.timeWindows().get("batch-night");
+
+        // Tuesday 2026-12-01 23:30 in Shanghai = 15:30 UTC.
+        assertThat(night.contains(Instant.parse("2026-12-01T15:30:00Z"))).isTrue();
+        // Tuesday 05:59 Shanghai.
+        assertThat(night.contains(Instant.parse("2026-12-01T21:59:00Z"))).isTrue();
+        // Tuesday 12:00 Shanghai.
+        assertThat(night.contains(Instant.parse("2026-12-01T04:00:00Z"))).isFalse();
+        // Saturday 23:30 Shanghai: not a weekday.
+        assertThat(night.contains(Instant.parse("2026-12-05T15:30:00Z"))).isFalse();
+    }
+
+    @Test
+    void builtInInhibitionsComeFirstThenTheFilesOwn() {
+        assertThat(config.inhibitRules()).extracting(InhibitRule::name)
+                .containsExactly("cluster-down-mutes-its-nodes", "severe-mutes-normal", "primary-down-mutes-lag");
+
+        var off = RoutingConfigParser.parse("r.yaml", "route: {receivers: [team-mail]}\nbuiltin_inhibitions: false\n", RECEIVERS);
+        assertThat(off.inhibitRules()).isEmpty();
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsPath() {
+        String bad = """
+                route:
+                  receivers: [team-mail, nobody]
+                  group_wait: 30x
+                  routes:
+                    - matchers: ['cluster=~"pay-("']
+                      repeat_interval: 0s
+                      mute_time_windows: [never-defined]
+                    - matchers: ['no operator here']
+                      colour: red
+                inhibit_rules:
+                  - source_matchers: []
+                    target_matchers: ['severity="normal"']
+                """;
+
+        assertThatThrownBy(() -> RoutingConfigParser.parse("routes.yaml", bad, RECEIVERS))
+                .isInstanceOfSatisfying(RoutingConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "route.receivers: unknown receiver 'nobody' (configured: [oncall-sms, oncall-voice, pay-dba, team-mail, team-wechat])",
+                        "route.group_wait: invalid duration '30x': expected e.g. 500ms, 5s, 1m30s, 2h, 30d",
+                        "route.routes[0].matchers: invalid regular expression for label cluster: Unclosed group near index 9 of \"pay-(\"",
+                        "route.routes[0].repeat_interval: must be more than 0",
+                        "route.routes[0]: unknown time window 'never-defined' (defined: [])",
+                        "route.routes[1].colour: unknown field (known: [active_time_windows, continue, group_by, group_interval,"
+                                + " group_wait, matchers, mute_time_windows, receivers, repeat_interval, routes, send_resolved])",
+                        "route.routes[1].matchers: not a label matcher: 'no operator here' (expected name=\"value\","
+                                + " name!=\"value\", name=~\"regex\" or name!~\"regex\")",
+                        "inhibit_rules[0].source_matchers: needs at least one matcher"))
+                .hasMessageStartingWith("routes.yaml: ");
+    }
+
+    @Test
+    void aFileWithoutARootRouteOrNotYamlIsRefused() {
+        assertThatThrownBy(() -> RoutingConfigParser.parse("r.yaml", "inhibit_rules: []\n", RECEIVERS))
+                .hasMessage("r.yaml: route: missing (the root route)");
+        assertThatThrownBy(() -> RoutingConfigParser.parse("r.yaml", "route: [unclosed\n", RECEIVERS))
+                .hasMessageStartingWith("r.yaml: not valid YAML: ");
+    }
+
+    @Test
+    void matchersAcceptQuotedEscapedAndBareValues() {
+        assertThat(Matchers.parse("summary=\"say \\\"hi\\\"\"").matches("say \"hi\"")).isTrue();
+        assertThat(Matchers.parse("cluster = pay").matches("pay")).isTrue();
+        assertThat(Matchers.parse("instance!=\"\"").matches((String) null)).isFalse();
+        // A matcher's own text reads back as the same matcher (silences are stored that way).
+        var m = Matchers.parse("note=~\"a\\\\b.*\"");
+        assertThat(Matchers.parse(m.toString())).isEqualTo(m);
+    }
+
+    @Test
+    void withoutAFileEveryReceiverGetsEverything() {
+        var defaults = RoutingConfig.defaults(Set.of("b", "a"));
+
+        assertThat(defaults.tree().root().receivers()).containsExactly("a", "b");
+        assertThat(defaults.tree().match(Labels.of("alertname", "X"))).hasSize(1);
+        assertThat(defaults.inhibitRules()).hasSize(2);
+    }
+}
