@@ -16,12 +16,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import static io.restassured.RestAssured.given;
@@ -113,6 +116,14 @@ class AlertsApiTest {
             given().get("/api/v1/alerts?rule=ApiTestLag").then().statusCode(200).body("alerts", org.hamcrest.Matchers.empty());
             given().get("/api/v1/alerts/history?since=yesterday").then().statusCode(400);
 
+            // The notifier paged the webhook receiver: firing, then resolved, and the delivery log says so.
+            awaitUntil(Duration.ofSeconds(30), "a resolved notification of ApiTestLag", () -> hookStatuses("ApiTestLag").contains("resolved"));
+            assertThat(hookStatuses("ApiTestLag")).containsExactly("firing", "resolved");
+            JsonPath sent = given().get("/api/v1/notifications?receiver=noc").then().statusCode(200).extract().jsonPath();
+            assertThat(sent.getList("notifications.channel", String.class)).contains("webhook");
+            assertThat(sent.getList("notifications.status", String.class)).contains("sent");
+            assertThat(sent.prettify()).doesNotContain("127.0.0.1"); // receiver addresses are never shown
+
             // Vigil's own metrics say what the rules role did.
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
             assertThat(metricValue(metrics, "vigil_rules_alert_changes_total")).isGreaterThanOrEqualTo(3);
@@ -154,6 +165,66 @@ class AlertsApiTest {
             assertThat(alerts.getString("alerts[0].severity")).isEqualTo("severe");
             assertThat(alerts.getMap("alerts[0].labels")).containsEntry("cluster", "apigal").containsEntry("kind", "galera");
             assertThat(alerts.getString("alerts[0].annotations.summary")).isEqualTo("galera cluster apigal is degraded");
+        }
+    }
+
+    @Test
+    void silencesAreCreatedListedAndExpiredWithErrorsThatNameTheField() {
+        String body = given().contentType(ContentType.JSON)
+                .body("{\"matchers\": [\"cluster=~\\\"pay-(\\\"\"], \"duration\": \"soon\", \"createdBy\": \" \"}")
+                .post("/api/v1/silences").then().statusCode(400).extract().asString();
+        assertThat(JsonPath.from(body).getList("problems", String.class)).containsExactly(
+                "matchers[0]: invalid regular expression for label cluster: Unclosed group near index 9 of \"pay-(\"",
+                "duration: invalid duration 'soon': expected e.g. 500ms, 5s, 1m30s, 2h, 30d",
+                "createdBy: required: who is silencing",
+                "comment: required: why (a ticket, a maintenance)");
+        given().contentType(ContentType.JSON).body("{\"matchers\": [\"cluster!=\\\"x\\\"\"], \"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"c\"}")
+                .post("/api/v1/silences").then().statusCode(400)
+                .body("problems[0]", org.hamcrest.Matchers.startsWith("matchers: these match every alert"));
+
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"matchers\": [\"cluster=\\\"pay\\\"\", \"alertname=~\\\"MySQL.*\\\"\"], \"duration\": \"2h\","
+                        + " \"createdBy\": \"alice\", \"comment\": \"failover drill OPS-1\"}")
+                .post("/api/v1/silences").then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.containsString("/api/v1/silences/"))
+                .body("state", org.hamcrest.Matchers.equalTo("active"))
+                .body("matchers", org.hamcrest.Matchers.contains("cluster=\"pay\"", "alertname=~\"MySQL.*\""))
+                .extract().path("id");
+        given().get("/api/v1/silences/" + id).then().statusCode(200).body("createdBy", org.hamcrest.Matchers.equalTo("alice"));
+        assertThat(given().get("/api/v1/silences?state=active").then().statusCode(200).extract().jsonPath()
+                .getList("silences.id", String.class)).contains(id);
+        given().delete("/api/v1/silences/" + id).then().statusCode(204);
+        given().delete("/api/v1/silences/" + id).then().statusCode(409);
+        given().get("/api/v1/silences/" + id).then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("expired"));
+        given().get("/api/v1/silences/not-a-uuid").then().statusCode(404);
+        given().get("/api/v1/silences?state=sleepy").then().statusCode(400);
+        given().get("/api/v1/notifications?limit=0").then().statusCode(400);
+        given().get("/api/v1/notifier/routing").then().statusCode(200)
+                .body("routes[0].receivers", org.hamcrest.Matchers.contains("noc"))
+                .body("routes[0].group_wait", org.hamcrest.Matchers.equalTo("0s"))
+                .body("inhibit_rules.name", org.hamcrest.Matchers.hasItem("cluster-down-mutes-its-nodes"));
+    }
+
+    /** The statuses of the notifications about {@code alertname} that reached the webhook receiver, in order. */
+    private static List<String> hookStatuses(String alertname) {
+        String hook = ConfigProvider.getConfig().getValue("vigil.notifier.receivers.noc.webhook-url", String.class);
+        JsonPath bodies = JsonPath.from(given().get(hook).then().statusCode(200).extract().asString());
+        var out = new ArrayList<String>();
+        for (int i = 0; i < bodies.getList("$").size(); i++) {
+            if (alertname.equals(bodies.getString("[" + i + "].groupLabels.alertname"))) {
+                out.add(bodies.getString("[" + i + "].alerts[0].status"));
+            }
+        }
+        return out;
+    }
+
+    private static void awaitUntil(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
         }
     }
 
