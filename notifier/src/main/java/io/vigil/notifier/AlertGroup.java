@@ -5,8 +5,27 @@ import io.vigil.model.Labels;
 import java.util.List;
 import java.util.Objects;
 
-/** Alerts that are notified together; {@code groupKey} identifies the group across notifications. */
-public record AlertGroup(String groupKey, Labels labels, List<Alert> alerts) {
+/**
+ * Alerts that are notified together; {@code groupKey} identifies the group across notifications.
+ * {@code ack} is set on escalation pages: how the person paged acknowledges (null otherwise).
+ */
+public record AlertGroup(String groupKey, Labels labels, List<Alert> alerts, Ack ack) {
+
+    /** The escalation a page belongs to and its signed acknowledgement link. */
+    public record Ack(long escalationId, String url) {
+
+        public Ack {
+            Objects.requireNonNull(url, "url");
+        }
+    }
+
+    public AlertGroup(String groupKey, Labels labels, List<Alert> alerts) {
+        this(groupKey, labels, alerts, null);
+    }
+
+    public AlertGroup withAck(Ack ack) {
+        return new AlertGroup(groupKey, labels, alerts, ack);
+    }
 
     public AlertGroup {
         Objects.requireNonNull(groupKey, "groupKey");

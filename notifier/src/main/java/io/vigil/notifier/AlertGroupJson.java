@@ -24,6 +24,9 @@ final class AlertGroupJson {
         ObjectNode root = JSON.createObjectNode();
         root.put("groupKey", group.groupKey());
         labels(root.putObject("groupLabels"), group.labels());
+        if (group.ack() != null) {
+            root.putObject("ack").put("escalationId", group.ack().escalationId()).put("url", group.ack().url());
+        }
         var alerts = root.putArray("alerts");
         for (Alert a : group.alerts()) {
             ObjectNode o = alerts.addObject();
@@ -68,7 +71,9 @@ final class AlertGroupJson {
                     o.hasNonNull("endsAt") ? Instant.parse(o.get("endsAt").asText()) : null,
                     o.hasNonNull("graphUrl") ? o.get("graphUrl").asText() : null));
         }
-        return new AlertGroup(root.path("groupKey").asText(), labels(root.path("groupLabels")), alerts);
+        JsonNode ack = root.path("ack");
+        return new AlertGroup(root.path("groupKey").asText(), labels(root.path("groupLabels")), alerts,
+                ack.isObject() ? new AlertGroup.Ack(ack.path("escalationId").asLong(), ack.path("url").asText()) : null);
     }
 
     private static void labels(ObjectNode target, Labels labels) {

@@ -15,14 +15,15 @@ import java.util.function.Function;
 public final class MessageRenderer {
 
     private record Words(String firing, String resolved, String severe, String normal, String alerts, String started,
-                         String ended, String graph, String labels, String pressOne, String speechIntro) {
+                         String ended, String graph, String labels, String pressOne, String speechIntro, String acknowledge,
+                         String replyToAck) {
     }
 
     private static final Map<Language, Words> WORDS = Map.of(
             Language.EN_US, new Words("FIRING", "RESOLVED", "SEVERE", "normal", "alerts", "started", "ended", "graph",
-                    "labels", "Press 1 to acknowledge.", "Vigil alert."),
+                    "labels", "Press 1 to acknowledge.", "Vigil alert.", "Acknowledge", "(reply 1 to ack) "),
             Language.ZH_CN, new Words("告警", "恢复", "严重", "一般", "条告警", "开始", "结束", "图表",
-                    "标签", "确认请按 1。", "Vigil 告警。"));
+                    "标签", "确认请按 1。", "Vigil 告警。", "确认", "(回复1确认) "));
 
     private final ZoneId zone;
     private final DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
@@ -56,8 +57,9 @@ public final class MessageRenderer {
         return first.name() + (first.summary().isEmpty() ? "" : ": " + oneLine(first.summary()));
     }
 
+    /** An escalation page starts with how to acknowledge it by reply: the one part a cut to one segment must keep. */
     private String shortText(AlertGroup group, Words w) {
-        var sb = new StringBuilder(headline(group, w));
+        var sb = new StringBuilder(group.ack() != null ? w.replyToAck() : "").append(headline(group, w));
         String instance = group.alerts().getFirst().labels().get("instance");
         if (instance != null) {
             sb.append(" @").append(instance);
@@ -80,6 +82,9 @@ public final class MessageRenderer {
             if (a.graphUrl() != null) {
                 sb.append("  ").append(w.graph()).append(": ").append(a.graphUrl()).append('\n');
             }
+        }
+        if (group.ack() != null) {
+            sb.append('\n').append(w.acknowledge()).append(": ").append(group.ack().url()).append('\n');
         }
         return sb.toString();
     }
@@ -106,7 +111,12 @@ public final class MessageRenderer {
             }
             sb.append("</td></tr>");
         }
-        return sb.append("</table></body></html>").toString();
+        sb.append("</table>");
+        if (group.ack() != null && Html.isSafeLink(group.ack().url())) {
+            sb.append("<p><a href=\"").append(e.apply(group.ack().url())).append("\"><b>").append(e.apply(w.acknowledge()))
+                    .append("</b></a></p>");
+        }
+        return sb.append("</body></html>").toString();
     }
 
     /** WeChat Work markdown: {@code <font color="warning|info">} is the only colour it knows. */
@@ -124,6 +134,9 @@ public final class MessageRenderer {
             if (Html.isSafeLink(a.graphUrl())) {
                 sb.append("> [").append(w.graph()).append("](").append(a.graphUrl().replace(")", "%29").replace(" ", "%20")).append(")\n");
             }
+        }
+        if (group.ack() != null && Html.isSafeLink(group.ack().url())) {
+            sb.append("[").append(w.acknowledge()).append("](").append(group.ack().url()).append(")\n");
         }
         return sb.toString();
     }

@@ -9,16 +9,21 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.vigil.notifier.dispatch.AckLinks;
 import io.vigil.notifier.dispatch.AlertEventsConsumer;
 import io.vigil.notifier.dispatch.AlertIntake;
 import io.vigil.notifier.dispatch.DispatchLoop;
 import io.vigil.notifier.dispatch.DispatchSchema;
+import io.vigil.notifier.dispatch.EscalationStepper;
+import io.vigil.notifier.dispatch.Escalations;
 import io.vigil.notifier.dispatch.GroupFlusher;
 import io.vigil.notifier.dispatch.SilenceStore;
 import io.vigil.notifier.routing.RoutingSource;
 
 import javax.sql.DataSource;
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -42,6 +47,8 @@ public class NotifierRole {
     private final Optional<String> bootstrapServers;
     private Outbox outbox;
     private SilenceStore silences;
+    private Escalations escalations;
+    private AckLinks ackLinks;
     private RoutingSource routing;
     private DeliveryWorker worker;
     private DispatchLoop dispatch;
@@ -71,6 +78,8 @@ public class NotifierRole {
         new DispatchSchema(dataSource).ensure();
         outbox = new Outbox(dataSource);
         silences = new SilenceStore(dataSource);
+        escalations = new Escalations(dataSource);
+        ackLinks = AckLinks.load(dataSource, config.externalUrl());
         routing = new RoutingSource(config.routesFile(), config.receivers().keySet());
         if (!roles.contains(Role.NOTIFIER)) {
             LOG.infof("notifier role not enabled (%s); notifier tables only", Role.CONFIG_KEY);
@@ -81,7 +90,8 @@ public class NotifierRole {
                 NotifierAssembly.worker(config), NotifierAssembly.rateLimiter(config), new SecureRandom());
         worker.start();
         var flusher = new GroupFlusher(dataSource, routing, receivers, config.externalUrl());
-        dispatch = new DispatchLoop(flusher, config.dispatch().pollInterval(), worker::wakeUp);
+        var stepper = new EscalationStepper(dataSource, routing, receivers, config.externalUrl(), ackLinks);
+        dispatch = new DispatchLoop(flusher, stepper, config.dispatch().pollInterval(), worker::wakeUp);
         dispatch.start();
         if (bootstrapServers.isPresent()) {
             consumer = new AlertEventsConsumer(new AlertEventsConsumer.Settings(bootstrapServers.get(), config.dispatch().topic(),
@@ -134,6 +144,28 @@ public class NotifierRole {
             throw new IllegalStateException("the notifier has not started yet");
         }
         return silences;
+    }
+
+    /** Escalations and their acknowledgement, for the API. */
+    public synchronized Escalations escalations() {
+        if (escalations == null) {
+            throw new IllegalStateException("the notifier has not started yet");
+        }
+        return escalations;
+    }
+
+    /** Verifies acknowledgement links. */
+    public synchronized AckLinks ackLinks() {
+        if (ackLinks == null) {
+            throw new IllegalStateException("the notifier has not started yet");
+        }
+        return ackLinks;
+    }
+
+    /** The receivers whose phone is {@code e164}: who an SMS reply comes from. */
+    public List<String> receiversWithPhone(String e164) {
+        return config.receivers().entrySet().stream().filter(e -> e.getValue().phone().map(p -> p.equals(e164)).orElse(false))
+                .map(Map.Entry::getKey).sorted().toList();
     }
 
     /** The routing in force, and the problems of a refused reload. */

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vigil.model.AlertEvent;
 import io.vigil.model.AlertState;
 import io.vigil.model.Secret;
+import io.vigil.notifier.dispatch.AckLinks;
 import io.vigil.notifier.dispatch.AlertEventsConsumer;
 import io.vigil.notifier.dispatch.AlertIntake;
 import io.vigil.notifier.dispatch.DispatchLoop;
 import io.vigil.notifier.dispatch.DispatchSchema;
+import io.vigil.notifier.dispatch.EscalationStepper;
 import io.vigil.notifier.dispatch.GroupFlusher;
 import io.vigil.notifier.routing.RoutingConfig;
 import io.vigil.notifier.routing.RoutingConfigParser;
@@ -238,8 +240,9 @@ class AlertPipelineTest {
                         Duration.ofSeconds(1), 0.2)), new RateLimiter(1_000_000, Duration.ofNanos(1), System::nanoTime),
                 new SplittableRandom(7));
         worker.start();
-        var loop = new DispatchLoop(new GroupFlusher(ds, () -> routing, receivers, "http://vigil.example"), Duration.ofMillis(100),
-                worker::wakeUp);
+        var loop = new DispatchLoop(new GroupFlusher(ds, () -> routing, receivers, "http://vigil.example"),
+                new EscalationStepper(ds, () -> routing, receivers, "http://vigil.example", AckLinks.load(ds, "http://vigil.example")),
+                Duration.ofMillis(100), worker::wakeUp);
         loop.start();
         var consumer = new AlertEventsConsumer(new AlertEventsConsumer.Settings(kafka.bootstrapServers(), topic, group),
                 new AlertIntake(ds, () -> routing), loop::wakeUp);

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Flushes due groups: every {@code interval}, and at once when the alert consumer stored events (a
- * {@code group_wait: 0s} route is then notified within milliseconds). Queued notifications wake the
- * delivery worker. Any number of instances may run this loop against one database.
+ * Flushes due groups and pages due escalation levels: every {@code interval}, and at once when the
+ * alert consumer stored events (a {@code group_wait: 0s} route is then notified within
+ * milliseconds). Queued notifications wake the delivery worker. Any number of instances may run
+ * this loop against one database.
  */
 public final class DispatchLoop implements AutoCloseable {
 
@@ -16,6 +17,7 @@ public final class DispatchLoop implements AutoCloseable {
     static final int BATCH = 100;
 
     private final GroupFlusher flusher;
+    private final EscalationStepper escalations;
     private final Duration interval;
     private final Runnable onNotified;
     private final Object signal = new Object();
@@ -25,8 +27,9 @@ public final class DispatchLoop implements AutoCloseable {
     private volatile boolean running = true;
     private Thread thread;
 
-    public DispatchLoop(GroupFlusher flusher, Duration interval, Runnable onNotified) {
+    public DispatchLoop(GroupFlusher flusher, EscalationStepper escalations, Duration interval, Runnable onNotified) {
         this.flusher = flusher;
+        this.escalations = escalations;
         this.interval = interval;
         this.onNotified = onNotified;
     }
@@ -49,11 +52,13 @@ public final class DispatchLoop implements AutoCloseable {
             boolean more = false;
             try {
                 GroupFlusher.Result r = flusher.flushDue(BATCH);
-                if (r.notifications() > 0) {
-                    notifications.addAndGet(r.notifications());
+                // Escalations after the flush: a group's first notification starts its paging at once.
+                int pages = escalations.stepDue(BATCH);
+                if (r.notifications() + pages > 0) {
+                    notifications.addAndGet(r.notifications() + pages);
                     onNotified.run();
                 }
-                more = r.groups() == BATCH;
+                more = r.groups() == BATCH || pages == BATCH;
             } catch (DispatchException e) {
                 if (failures.incrementAndGet() % 30 == 1) {
                     LOG.warnf("notifier: %s (will retry; %d failures so far)", e.getMessage(), failures.get());

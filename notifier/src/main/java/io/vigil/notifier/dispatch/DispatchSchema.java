@@ -72,6 +72,26 @@ public final class DispatchSchema {
             CHECK (ends_at > starts_at)
         )""",
         "CREATE INDEX IF NOT EXISTS notifier_silences_ends ON notifier_silences (ends_at)",
+        """
+        CREATE TABLE IF NOT EXISTS notifier_escalations (
+            id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            group_key  text        NOT NULL,
+            policy     text        NOT NULL,
+            started_at timestamptz NOT NULL DEFAULT now(),
+            cycle      integer     NOT NULL DEFAULT 0,
+            level      integer     NOT NULL DEFAULT 0,
+            next_at    timestamptz,
+            paged_at   timestamptz,
+            acked_at   timestamptz,
+            acked_by   text,
+            ack_via    text,
+            ended_at   timestamptz,
+            end_reason text
+        )""",
+        // One open escalation per group: an acknowledged one stays open (and quiet) until the group resolves.
+        "CREATE UNIQUE INDEX IF NOT EXISTS notifier_escalations_open ON notifier_escalations (group_key) WHERE ended_at IS NULL",
+        "CREATE INDEX IF NOT EXISTS notifier_escalations_due ON notifier_escalations (next_at) WHERE ended_at IS NULL AND acked_at IS NULL",
+        "CREATE TABLE IF NOT EXISTS notifier_settings (name text PRIMARY KEY, value text NOT NULL)",
         "COMMENT ON COLUMN notifier_group_alerts.notified_state IS 'firing or resolved as last sent to the receivers; null before the first notification'"
     };
 

@@ -1,7 +1,5 @@
 package io.vigil.notifier.dispatch;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.model.Labels;
 import io.vigil.notifier.Alert;
 import io.vigil.notifier.AlertGroup;
@@ -9,17 +7,12 @@ import io.vigil.notifier.AlertStatus;
 import io.vigil.notifier.Outbox;
 import io.vigil.notifier.Receiver;
 import io.vigil.notifier.Receivers;
-import io.vigil.notifier.Severity;
 import io.vigil.notifier.routing.Route;
 import io.vigil.notifier.routing.RoutingConfig;
 import io.vigil.notifier.routing.TimeWindow;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,10 +20,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -46,13 +36,11 @@ import java.util.function.Supplier;
 public final class GroupFlusher {
 
     private static final Logger LOG = Logger.getLogger(GroupFlusher.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() { };
 
     private final DataSource dataSource;
     private final Supplier<RoutingConfig> routing;
     private final Receivers receivers;
-    private final String externalUrl;
+    private final GroupReader reader;
 
     /**
      * @param externalUrl how users reach this Vigil ({@code http://vigil.example:8080}); graph links in messages start with it
@@ -61,14 +49,11 @@ public final class GroupFlusher {
         this.dataSource = dataSource;
         this.routing = routing;
         this.receivers = receivers;
-        this.externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
+        this.reader = new GroupReader(externalUrl);
     }
 
     private record GroupRow(String key, String routePath, List<String> receivers, Labels labels, Duration groupInterval,
                             Duration repeatInterval, boolean sendResolved, Instant lastNotifiedAt, String notifiedDigest, int seq) {
-    }
-
-    private record Member(String fingerprint, String notifiedState, String state, Alert alert, Labels routingLabels) {
     }
 
     /** What one flush did, for tests and metrics. */
@@ -82,19 +67,7 @@ public final class GroupFlusher {
      */
     public Result flushDue(int limit) {
         RoutingConfig config = routing.get();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Result r = flush(c, config, limit);
-                c.commit();
-                return r;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new DispatchException("cannot flush alert groups: " + e.getMessage(), e);
-        }
+        return Transactions.run(dataSource, "flush alert groups", c -> flush(c, config, limit));
     }
 
     private Result flush(Connection c, RoutingConfig config, int limit) throws SQLException {
@@ -102,8 +75,8 @@ public final class GroupFlusher {
         if (due.isEmpty()) {
             return new Result(0, 0);
         }
-        Instant now = dbNow(c);
-        Muting muting = new Muting(SilenceStore.current(c), config.inhibitRules(), activeAlerts(c), now);
+        Instant now = GroupReader.dbNow(c);
+        Muting muting = GroupReader.muting(c, config, now);
         int sent = 0;
         for (GroupRow g : due) {
             sent += flushGroup(c, config, g, muting, now);
@@ -117,10 +90,9 @@ public final class GroupFlusher {
         var drop = new ArrayList<String>();
         boolean firingLeft = false;
         boolean mutedFiring = false;
-        List<Member> members = members(c, g.key());
-        for (Member m : members) {
-            boolean active = m.state().equals("firing") || m.state().equals("nodata");
-            if (active) {
+        List<GroupReader.Member> members = reader.members(c, g.key());
+        for (GroupReader.Member m : members) {
+            if (m.active()) {
                 firingLeft = true;
                 if (muting.reason(m.fingerprint(), m.routingLabels()).isPresent()) {
                     mutedFiring = true;
@@ -158,6 +130,9 @@ public final class GroupFlusher {
                 }
             }
             markNotified(c, g.key(), includedFingerprints, drop);
+            if (anyFiringIncluded && route.isPresent() && route.get().escalation() != null) {
+                Escalations.start(c, g.key(), route.get().escalation());
+            }
         } else if (!drop.isEmpty() && !blocked) {
             markNotified(c, g.key(), List.of(), drop);
         }
@@ -167,6 +142,7 @@ public final class GroupFlusher {
                 ps.setString(1, g.key());
                 ps.executeUpdate();
             }
+            Escalations.end(c, g.key(), "resolved");
             return notifications;
         }
         // Firing alerts are looked at again when the repeat is due; muted ones or a closed time window
@@ -199,9 +175,9 @@ public final class GroupFlusher {
     }
 
     /** The notification's content: which alerts, in which state; a repeat of the same content is not a change. */
-    private static String digest(List<Member> members, List<String> included) {
+    private static String digest(List<GroupReader.Member> members, List<String> included) {
         var states = new TreeMap<String, String>();
-        for (Member m : members) {
+        for (GroupReader.Member m : members) {
             if (included.contains(m.fingerprint())) {
                 states.put(m.fingerprint(), m.alert().status().name());
             }
@@ -249,96 +225,11 @@ public final class GroupFlusher {
                 while (rs.next()) {
                     Timestamp last = rs.getTimestamp(8);
                     out.add(new GroupRow(rs.getString(1), rs.getString(2), List.of((String[]) rs.getArray(3).getArray()),
-                            Labels.of(map(rs.getString(4))), Duration.ofMillis(rs.getLong(5)), Duration.ofMillis(rs.getLong(6)),
+                            Labels.of(GroupReader.map(rs.getString(4))), Duration.ofMillis(rs.getLong(5)), Duration.ofMillis(rs.getLong(6)),
                             rs.getBoolean(7), last == null ? null : last.toInstant(), rs.getString(9), rs.getInt(10)));
                 }
             }
             return out;
-        }
-    }
-
-    private List<Member> members(Connection c, String key) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT a.fingerprint, m.notified_state, a.state, a.severity, a.rule, a.labels::text,"
-                + " a.annotations::text, a.active_at, a.fired_at, a.resolved_at, a.changed_at, a.query"
-                + " FROM notifier_group_alerts m JOIN notifier_alerts a ON a.fingerprint = m.fingerprint WHERE m.group_key = ?"
-                + " ORDER BY a.fired_at NULLS LAST, a.fingerprint")) {
-            ps.setString(1, key);
-            var out = new ArrayList<Member>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(member(rs));
-                }
-            }
-            out.sort(Comparator.comparing(m -> m.alert().startsAt()));
-            return out;
-        }
-    }
-
-    private Member member(ResultSet rs) throws SQLException {
-        String state = rs.getString(3);
-        Severity severity = Severity.valueOf(rs.getString(4).toUpperCase(Locale.ROOT));
-        Map<String, String> labels = new TreeMap<>(map(rs.getString(6)));
-        labels.putIfAbsent("alertname", rs.getString(5));
-        Map<String, String> annotations = map(rs.getString(7));
-        Instant activeAt = instant(rs.getTimestamp(8));
-        Instant firedAt = instant(rs.getTimestamp(9));
-        Instant resolvedAt = instant(rs.getTimestamp(10));
-        Instant changedAt = instant(rs.getTimestamp(11));
-        Instant startsAt = firedAt != null ? firedAt : activeAt != null ? activeAt : changedAt;
-        String summary = annotations.getOrDefault("summary", "");
-        if (state.equals("nodata")) {
-            summary = "[no data] " + summary;
-        }
-        boolean active = state.equals("firing") || state.equals("nodata");
-        Alert alert = new Alert(Labels.of(labels), active ? AlertStatus.FIRING : AlertStatus.RESOLVED, severity, summary,
-                annotations.getOrDefault("description", ""), startsAt, active ? null : resolvedAt != null ? resolvedAt : changedAt,
-                graph(rs.getString(12), startsAt, active ? null : resolvedAt));
-        Map<String, String> routingLabels = new TreeMap<>(labels);
-        routingLabels.putIfAbsent("severity", severity.name().toLowerCase(Locale.ROOT));
-        return new Member(rs.getString(1), rs.getString(2), state, alert, Labels.of(routingLabels));
-    }
-
-    /** The alert's series from 30 minutes before it started to 10 minutes after it ended (or now, when the link is opened). */
-    private String graph(String query, Instant start, Instant end) {
-        if (query == null || query.isBlank()) {
-            return null;
-        }
-        String url = externalUrl + "/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-                + "&start=" + start.minus(Duration.ofMinutes(30)).getEpochSecond() + "&step=15";
-        return end == null ? url : url + "&end=" + end.plus(Duration.ofMinutes(10)).getEpochSecond();
-    }
-
-    private static List<Muting.ActiveAlert> activeAlerts(Connection c) throws SQLException {
-        var out = new ArrayList<Muting.ActiveAlert>();
-        try (var st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT fingerprint, rule, severity, labels::text FROM notifier_alerts"
-                     + " WHERE state IN ('firing', 'nodata')")) {
-            while (rs.next()) {
-                Map<String, String> labels = new TreeMap<>(map(rs.getString(4)));
-                labels.putIfAbsent("alertname", rs.getString(2));
-                labels.putIfAbsent("severity", rs.getString(3));
-                out.add(new Muting.ActiveAlert(rs.getString(1), Labels.of(labels)));
-            }
-        }
-        return out;
-    }
-
-    private static Instant dbNow(Connection c) throws SQLException {
-        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
-            rs.next();
-            return rs.getTimestamp(1).toInstant();
-        }
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Map<String, String> map(String json) {
-        try {
-            return JSON.readValue(json, MAP);
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored labels are not a JSON object: " + json, e);
         }
     }
 }

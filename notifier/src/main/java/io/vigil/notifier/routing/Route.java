@@ -16,11 +16,13 @@ import java.util.TreeMap;
  * @param groupBy          label names that split the route's alerts into groups; empty puts them all in one group
  * @param groupByAll       {@code group_by: ['...']}: every alert is its own group
  * @param continueMatching after this node matches, later siblings are still tried
+ * @param escalation       the escalation policy that pages people about this route's groups until one
+ *                         acknowledges; null for none
  */
 public record Route(String path, List<LabelMatcher> matchers, List<String> receivers, List<String> groupBy,
                     boolean groupByAll, Duration groupWait, Duration groupInterval, Duration repeatInterval,
                     boolean continueMatching, boolean sendResolved, List<String> muteTimeWindows,
-                    List<String> activeTimeWindows, List<Route> routes) {
+                    List<String> activeTimeWindows, String escalation, List<Route> routes) {
 
     public Route {
         Objects.requireNonNull(path, "path");

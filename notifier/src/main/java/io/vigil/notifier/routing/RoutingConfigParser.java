@@ -2,6 +2,8 @@ package io.vigil.notifier.routing;
 
 import io.vigil.model.Durations;
 import io.vigil.model.LabelMatcher;
+import io.vigil.notifier.oncall.EscalationPolicy;
+import io.vigil.notifier.oncall.Schedule;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -10,10 +12,14 @@ import org.yaml.snakeyaml.error.YAMLException;
 import java.time.DayOfWeek;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,14 +60,22 @@ import java.util.regex.Pattern;
 public final class RoutingConfigParser {
 
     private static final Set<String> ROUTE_FIELDS = Set.of("matchers", "receivers", "group_by", "group_wait", "group_interval",
-            "repeat_interval", "continue", "send_resolved", "mute_time_windows", "active_time_windows", "routes");
-    private static final Set<String> TOP_FIELDS = Set.of("route", "inhibit_rules", "builtin_inhibitions", "time_windows");
+            "repeat_interval", "continue", "send_resolved", "mute_time_windows", "active_time_windows", "routes", "escalation");
+    private static final Set<String> TOP_FIELDS = Set.of("route", "inhibit_rules", "builtin_inhibitions", "time_windows",
+            "schedules", "escalation_policies");
+    private static final Set<String> SCHEDULE_FIELDS = Set.of("time_zone", "rotation", "handoff", "start", "members", "overrides");
+    private static final Set<String> OVERRIDE_FIELDS = Set.of("receiver", "start", "end");
+    private static final Set<String> POLICY_FIELDS = Set.of("levels", "repeat");
+    private static final Set<String> LEVEL_FIELDS = Set.of("notify", "escalate_after");
+    private static final Pattern HANDOFF = Pattern.compile("(?:([a-zA-Z]+)\\s+)?(\\d{1,2}):(\\d{2})");
     private static final Set<String> INHIBIT_FIELDS = Set.of("name", "source_matchers", "target_matchers", "equal");
     private static final Set<String> INTERVAL_FIELDS = Set.of("weekdays", "times", "location");
     private static final Pattern TIME_RANGE = Pattern.compile("(\\d{1,2}):(\\d{2})\\s*-\\s*(\\d{1,2}):(\\d{2})");
 
     private final Set<String> knownReceivers;
     private final List<String> problems = new ArrayList<>();
+    private Map<String, Schedule> schedules = Map.of();
+    private Map<String, EscalationPolicy> policies = Map.of();
 
     private RoutingConfigParser(Set<String> knownReceivers) {
         this.knownReceivers = knownReceivers;
@@ -88,6 +102,8 @@ public final class RoutingConfigParser {
         }
         unknownFields(top, TOP_FIELDS, "");
         Map<String, TimeWindow> windows = timeWindows(top.get("time_windows"));
+        schedules = schedules(top.get("schedules"));
+        policies = policies(top.get("escalation_policies"));
         Route root = null;
         Map<String, Object> rootMap = map(top.get("route"), "route");
         if (rootMap == null) {
@@ -100,10 +116,10 @@ public final class RoutingConfigParser {
             }
             Route defaults = new Route("root", List.of(), List.of(), RoutingConfig.DEFAULT_GROUP_BY, false,
                     RoutingConfig.DEFAULT_GROUP_WAIT, RoutingConfig.DEFAULT_GROUP_INTERVAL, RoutingConfig.DEFAULT_REPEAT_INTERVAL,
-                    false, true, List.of(), List.of(), List.of());
+                    false, true, List.of(), List.of(), null, List.of());
             root = route(rootMap, "route", "root", defaults, windows);
-            if (root.receivers().isEmpty()) {
-                problems.add("route.receivers: the root route needs at least one receiver (children inherit it)");
+            if (root.receivers().isEmpty() && root.escalation() == null) {
+                problems.add("route.receivers: the root route needs at least one receiver or an escalation (children inherit them)");
             }
         }
         var inhibit = new ArrayList<InhibitRule>();
@@ -123,7 +139,7 @@ public final class RoutingConfigParser {
         if (!problems.isEmpty()) {
             throw new RoutingConfigException(source, problems);
         }
-        return new RoutingConfig(new RouteTree(root), inhibit, windows);
+        return new RoutingConfig(new RouteTree(root), inhibit, windows, schedules, policies);
     }
 
     private Route route(Map<String, Object> m, String at, String path, Route parent, Map<String, TimeWindow> windows) {
@@ -165,7 +181,13 @@ public final class RoutingConfigParser {
                 problems.add(at + ": unknown time window '" + w + "' (defined: " + windows.keySet().stream().sorted().toList() + ")");
             }
         }
-        Route self = new Route(path, matchers, receivers, groupBy, all, wait, interval, repeat, cont, sendResolved, mute, active, List.of());
+        String escalation = m.containsKey("escalation") ? String.valueOf(m.get("escalation")) : parent.escalation();
+        if (m.containsKey("escalation") && !policies.containsKey(escalation)) {
+            problems.add(at + ".escalation: unknown escalation policy '" + escalation + "' (defined: "
+                    + policies.keySet().stream().sorted().toList() + ")");
+        }
+        Route self = new Route(path, matchers, receivers, groupBy, all, wait, interval, repeat, cont, sendResolved, mute, active,
+                escalation, List.of());
         var children = new ArrayList<Route>();
         List<Object> routes = list(m.get("routes"), at + ".routes");
         for (int i = 0; i < routes.size(); i++) {
@@ -174,7 +196,8 @@ public final class RoutingConfigParser {
                 children.add(route(child, at + ".routes[" + i + "]", path + "." + i, self, windows));
             }
         }
-        return new Route(path, matchers, receivers, groupBy, all, wait, interval, repeat, cont, sendResolved, mute, active, children);
+        return new Route(path, matchers, receivers, groupBy, all, wait, interval, repeat, cont, sendResolved, mute, active,
+                escalation, children);
     }
 
     private InhibitRule inhibitRule(Object o, String at) {
@@ -216,6 +239,184 @@ public final class RoutingConfigParser {
                 problems.add(at + ": needs at least one interval");
             }
             out.put(e.getKey(), new TimeWindow(e.getKey(), intervals));
+        }
+        return out;
+    }
+
+    private Map<String, Schedule> schedules(Object o) {
+        var out = new LinkedHashMap<String, Schedule>();
+        Map<String, Object> m = map(o, "schedules");
+        if (m == null) {
+            return out;
+        }
+        for (var e : m.entrySet()) {
+            String at = "schedules." + e.getKey();
+            Map<String, Object> sm = map(e.getValue(), at);
+            if (sm == null) {
+                continue;
+            }
+            unknownFields(sm, SCHEDULE_FIELDS, at);
+            int before = problems.size();
+            ZoneId zone = ZoneOffset.UTC;
+            if (sm.get("time_zone") != null) {
+                try {
+                    zone = ZoneId.of(String.valueOf(sm.get("time_zone")));
+                } catch (DateTimeException ex) {
+                    problems.add(at + ".time_zone: unknown time zone '" + sm.get("time_zone") + "'");
+                }
+            }
+            Schedule.Rotation rotation = Schedule.Rotation.WEEKLY;
+            String rot = String.valueOf(sm.getOrDefault("rotation", "weekly")).toUpperCase(Locale.ROOT);
+            try {
+                rotation = Schedule.Rotation.valueOf(rot);
+            } catch (IllegalArgumentException ex) {
+                problems.add(at + ".rotation: daily or weekly, got '" + sm.get("rotation") + "'");
+            }
+            DayOfWeek handoffDay = DayOfWeek.MONDAY;
+            LocalTime handoffTime = LocalTime.of(10, 0);
+            Object h = sm.get("handoff");
+            if (h instanceof Integer n) {
+                // YAML 1.1 reads an unquoted 10:00 as the base-60 number 600.
+                h = String.format(Locale.ROOT, "%d:%02d", n / 60, n % 60);
+            }
+            if (h != null) {
+                Matcher hm = HANDOFF.matcher(String.valueOf(h).trim());
+                if (!hm.matches()) {
+                    problems.add(at + ".handoff: expected \"HH:MM\" (daily) or \"<weekday> HH:MM\" (weekly), got '" + h + "'");
+                } else {
+                    try {
+                        handoffTime = LocalTime.of(Integer.parseInt(hm.group(2)), Integer.parseInt(hm.group(3)));
+                    } catch (DateTimeException ex) {
+                        problems.add(at + ".handoff: " + ex.getMessage());
+                    }
+                    if (hm.group(1) != null) {
+                        DayOfWeek d = day(hm.group(1), at + ".handoff");
+                        handoffDay = d == null ? handoffDay : d;
+                    }
+                }
+            }
+            LocalDate start = null;
+            Object st = sm.get("start");
+            if (st == null) {
+                problems.add(at + ".start: required: a date on which the first member takes over");
+            } else {
+                try {
+                    start = st instanceof Date d ? d.toInstant().atZone(ZoneOffset.UTC).toLocalDate() : LocalDate.parse(String.valueOf(st));
+                } catch (DateTimeException ex) {
+                    problems.add(at + ".start: a date such as 2026-11-30, got '" + st + "'");
+                }
+            }
+            List<String> members = strings(sm.get("members"), at + ".members");
+            if (members.isEmpty()) {
+                problems.add(at + ".members: at least one receiver");
+            }
+            members.stream().filter(r -> !knownReceivers.contains(r))
+                    .forEach(r -> problems.add(at + ".members: unknown receiver '" + r + "'"));
+            var overrides = new ArrayList<Schedule.Override>();
+            List<Object> ol = list(sm.get("overrides"), at + ".overrides");
+            for (int i = 0; i < ol.size(); i++) {
+                String oat = at + ".overrides[" + i + "]";
+                Map<String, Object> om = map(ol.get(i), oat);
+                if (om == null) {
+                    continue;
+                }
+                unknownFields(om, OVERRIDE_FIELDS, oat);
+                String receiver = String.valueOf(om.get("receiver"));
+                if (!knownReceivers.contains(receiver)) {
+                    problems.add(oat + ".receiver: unknown receiver '" + receiver + "'");
+                }
+                Instant from = timestamp(om.get("start"), oat + ".start");
+                Instant to = timestamp(om.get("end"), oat + ".end");
+                if (from != null && to != null && !to.isAfter(from)) {
+                    problems.add(oat + ": end must be after start");
+                }
+                if (from != null && to != null) {
+                    overrides.add(new Schedule.Override(receiver, from, to));
+                }
+            }
+            if (problems.size() == before && start != null) {
+                try {
+                    out.put(e.getKey(), new Schedule(e.getKey(), zone, rotation, handoffDay, handoffTime, start, members, overrides));
+                } catch (IllegalArgumentException ex) {
+                    problems.add(at + ": " + ex.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    private Instant timestamp(Object o, String at) {
+        if (o == null) {
+            problems.add(at + ": required");
+            return null;
+        }
+        if (o instanceof Date d) {
+            return d.toInstant();
+        }
+        try {
+            return OffsetDateTime.parse(String.valueOf(o)).toInstant();
+        } catch (DateTimeException ex) {
+            problems.add(at + ": an ISO-8601 time with offset such as 2026-12-24T18:00:00+08:00, got '" + o + "'");
+            return null;
+        }
+    }
+
+    private Map<String, EscalationPolicy> policies(Object o) {
+        var out = new LinkedHashMap<String, EscalationPolicy>();
+        Map<String, Object> m = map(o, "escalation_policies");
+        if (m == null) {
+            return out;
+        }
+        for (var e : m.entrySet()) {
+            String at = "escalation_policies." + e.getKey();
+            Map<String, Object> pm = map(e.getValue(), at);
+            if (pm == null) {
+                continue;
+            }
+            unknownFields(pm, POLICY_FIELDS, at);
+            var levels = new ArrayList<EscalationPolicy.Level>();
+            List<Object> ll = list(pm.get("levels"), at + ".levels");
+            for (int i = 0; i < ll.size(); i++) {
+                String lat = at + ".levels[" + i + "]";
+                Map<String, Object> lm = map(ll.get(i), lat);
+                if (lm == null) {
+                    continue;
+                }
+                unknownFields(lm, LEVEL_FIELDS, lat);
+                List<String> notify = strings(lm.get("notify"), lat + ".notify");
+                if (notify.isEmpty()) {
+                    problems.add(lat + ".notify: at least one receiver or schedule:<name>");
+                }
+                for (String t : notify) {
+                    if (t.startsWith(EscalationPolicy.SCHEDULE_PREFIX)) {
+                        String name = t.substring(EscalationPolicy.SCHEDULE_PREFIX.length());
+                        if (!schedules.containsKey(name)) {
+                            problems.add(lat + ".notify: unknown schedule '" + name + "' (defined: " + schedules.keySet().stream().sorted().toList() + ")");
+                        }
+                    } else if (!knownReceivers.contains(t)) {
+                        problems.add(lat + ".notify: unknown receiver '" + t + "'");
+                    }
+                }
+                Duration after = duration(lm, "escalate_after", lat, Duration.ofMinutes(5));
+                if (after.isZero()) {
+                    problems.add(lat + ".escalate_after: must be more than 0");
+                }
+                levels.add(new EscalationPolicy.Level(notify, after));
+            }
+            if (levels.isEmpty()) {
+                problems.add(at + ".levels: at least one level");
+                continue;
+            }
+            int repeat = 0;
+            Object r = pm.get("repeat");
+            if (r != null) {
+                if (r instanceof Integer n && n >= 0) {
+                    repeat = n;
+                } else {
+                    problems.add(at + ".repeat: a whole number ≥ 0, got '" + r + "'");
+                }
+            }
+            out.put(e.getKey(), new EscalationPolicy(e.getKey(), levels, repeat));
         }
         return out;
     }

@@ -139,12 +139,76 @@ class RoutingConfigParserTest {
                         "route.routes[0].matchers: invalid regular expression for label cluster: Unclosed group near index 9 of \"pay-(\"",
                         "route.routes[0].repeat_interval: must be more than 0",
                         "route.routes[0]: unknown time window 'never-defined' (defined: [])",
-                        "route.routes[1].colour: unknown field (known: [active_time_windows, continue, group_by, group_interval,"
+                        "route.routes[1].colour: unknown field (known: [active_time_windows, continue, escalation, group_by, group_interval,"
                                 + " group_wait, matchers, mute_time_windows, receivers, repeat_interval, routes, send_resolved])",
                         "route.routes[1].matchers: not a label matcher: 'no operator here' (expected name=\"value\","
                                 + " name!=\"value\", name=~\"regex\" or name!~\"regex\")",
                         "inhibit_rules[0].source_matchers: needs at least one matcher"))
                 .hasMessageStartingWith("routes.yaml: ");
+    }
+
+    @Test
+    void schedulesAndEscalationPoliciesAreCheckedAgainstReceiversAndEachOther() {
+        String ok = """
+                route:
+                  receivers: [team-mail]
+                  routes:
+                    - matchers: ['severity="severe"']
+                      escalation: dba
+                schedules:
+                  dba-primary:
+                    time_zone: Asia/Shanghai
+                    handoff: monday 10:00
+                    start: 2026-11-30
+                    members: [oncall-voice, oncall-sms]
+                    overrides:
+                      - {receiver: pay-dba, start: "2026-12-24T18:00:00+08:00", end: "2026-12-26T10:00:00+08:00"}
+                escalation_policies:
+                  dba:
+                    levels:
+                      - notify: [schedule:dba-primary]
+                        escalate_after: 5m
+                      - notify: [pay-dba]
+                    repeat: 2
+                """;
+        var config = RoutingConfigParser.parse("r.yaml", ok, RECEIVERS);
+        assertThat(config.tree().match(Labels.of("severity", "severe")).getFirst().escalation()).isEqualTo("dba");
+        assertThat(config.escalationPolicies().get("dba").levels()).hasSize(2);
+        assertThat(config.escalationPolicies().get("dba").levels().get(1).escalateAfter()).isEqualTo(Duration.ofMinutes(5));
+        // Monday 2026-11-30 10:00 Shanghai: the first member; Christmas: the override.
+        assertThat(config.resolve(java.util.List.of("schedule:dba-primary", "pay-dba"), Instant.parse("2026-11-30T02:00:00Z")))
+                .containsExactly("oncall-voice", "pay-dba");
+        assertThat(config.resolve(java.util.List.of("schedule:dba-primary"), Instant.parse("2026-12-25T00:00:00Z")))
+                .containsExactly("pay-dba");
+        // An unquoted 10:00 is the YAML 1.1 number 600; it still means ten o'clock.
+        var daily = RoutingConfigParser.parse("r.yaml", ok.replace("handoff: monday 10:00", "rotation: daily\n    handoff: 10:00"), RECEIVERS);
+        assertThat(daily.schedules().get("dba-primary").handoffTime()).isEqualTo(java.time.LocalTime.of(10, 0));
+
+        String bad = """
+                route:
+                  receivers: [team-mail]
+                  escalation: nobody-knows
+                schedules:
+                  s1:
+                    handoff: "friday 25:00"
+                    start: 2026-11-30
+                    members: [ghost]
+                escalation_policies:
+                  p1:
+                    levels:
+                      - notify: [schedule:s2, phantom]
+                        escalate_after: 0s
+                    repeat: -1
+                """;
+        assertThatThrownBy(() -> RoutingConfigParser.parse("r.yaml", bad, RECEIVERS))
+                .isInstanceOfSatisfying(RoutingConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "schedules.s1.handoff: Invalid value for HourOfDay (valid values 0 - 23): 25",
+                        "schedules.s1.members: unknown receiver 'ghost'",
+                        "escalation_policies.p1.levels[0].notify: unknown schedule 's2' (defined: [])",
+                        "escalation_policies.p1.levels[0].notify: unknown receiver 'phantom'",
+                        "escalation_policies.p1.levels[0].escalate_after: must be more than 0",
+                        "escalation_policies.p1.repeat: a whole number ≥ 0, got '-1'",
+                        "route.escalation: unknown escalation policy 'nobody-knows' (defined: [p1])"));
     }
 
     @Test
