@@ -1,12 +1,12 @@
 package io.vigil.notifier;
 
 /** HTML escaping for text and attribute values; alert text is attacker-controllable (labels come from scraped targets). */
-final class Html {
+public final class Html {
 
     private Html() {
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) {
             return "";
         }

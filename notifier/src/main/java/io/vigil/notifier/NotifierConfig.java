@@ -71,6 +71,13 @@ public interface NotifierConfig {
         @WithDefault("http://localhost:8080/api/v1/notifier/voice/ack")
         URI voiceAckUrl();
 
+        /**
+         * The inbound-message URL set for the Twilio number (replies to pages acknowledge them), exactly
+         * as Twilio calls it: request signatures are checked against it.
+         */
+        @WithDefault("http://localhost:8080/api/v1/notifier/twilio/sms")
+        URI smsReplyUrl();
+
         /** Replaces https://api.twilio.com, e.g. for an egress proxy. */
         Optional<URI> apiBaseUrl();
     }

@@ -49,6 +49,7 @@ public class NotifierRole {
     private SilenceStore silences;
     private Escalations escalations;
     private AckLinks ackLinks;
+    private Optional<TwilioInbound> twilioInbound = Optional.empty();
     private RoutingSource routing;
     private DeliveryWorker worker;
     private DispatchLoop dispatch;
@@ -80,6 +81,7 @@ public class NotifierRole {
         silences = new SilenceStore(dataSource);
         escalations = new Escalations(dataSource);
         ackLinks = AckLinks.load(dataSource, config.externalUrl());
+        twilioInbound = buildTwilioInbound();
         routing = new RoutingSource(config.routesFile(), config.receivers().keySet());
         if (!roles.contains(Role.NOTIFIER)) {
             LOG.infof("notifier role not enabled (%s); notifier tables only", Role.CONFIG_KEY);
@@ -160,6 +162,21 @@ public class NotifierRole {
             throw new IllegalStateException("the notifier has not started yet");
         }
         return ackLinks;
+    }
+
+    /** Replies and key presses from Twilio; empty when no Twilio account is configured. */
+    public synchronized Optional<TwilioInbound> twilioInbound() {
+        return twilioInbound;
+    }
+
+    private Optional<TwilioInbound> buildTwilioInbound() {
+        var t = config.twilio();
+        if (t.accountSid().isEmpty() || t.authToken().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TwilioInbound(t.authToken().get(), t.smsReplyUrl().toString(), t.voiceAckUrl().toString(), escalations(),
+                this::receiversWithPhone, name -> Optional.ofNullable(config.receivers().get(name))
+                        .map(r -> Language.of(r.language())).orElse(Language.EN_US)));
     }
 
     /** The receivers whose phone is {@code e164}: who an SMS reply comes from. */

@@ -205,6 +205,94 @@ class AlertsApiTest {
                 .body("inhibit_rules.name", org.hamcrest.Matchers.hasItem("cluster-down-mutes-its-nodes"));
     }
 
+    @Test
+    void aSeverePageIsAcknowledgedByReplyingToItsSmsOrThroughItsSignedLink() throws Exception {
+        given().contentType("application/yaml").body("""
+                name: EscalationTestRule
+                expr: api_escalation_test > 0
+                severity: severe
+                """.getBytes(StandardCharsets.UTF_8)).post("/api/v1/rules").then().statusCode(201);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestBed.get(Kafka.class).bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && pages("EscalationTestRule").size() < 2) {
+                for (String cluster : List.of("esc-a", "esc-b")) {
+                    var batch = new SampleBatch(cluster + "-db1", System.currentTimeMillis(),
+                            Labels.of("cluster", cluster, "instance", cluster + "-db1:3306", "target", cluster + "-db1", "kind", "mysql"),
+                            List.of(new Sample("api_escalation_test", Labels.EMPTY, 1)));
+                    producer.send(new ProducerRecord<>(Topics.SAMPLES, batch.partitionKey(), SampleBatchCodec.encode(batch))).get();
+                }
+                Thread.sleep(300);
+            }
+        }
+        Map<String, JsonPath> pages = pages("EscalationTestRule");
+        assertThat(pages).containsOnlyKeys("esc-a", "esc-b");
+        long a = pages.get("esc-a").getLong("ack.escalationId");
+        String linkB = pages.get("esc-b").getString("ack.url");
+        assertThat(linkB).startsWith("https://vigil.example/api/v1/ack/");
+        given().get("/api/v1/escalations/" + a).then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("paging"))
+                .body("policy", org.hamcrest.Matchers.equalTo("page"));
+
+        // A reply whose signature was not made with the account's token is refused before it is read.
+        var reply = Map.of("From", AlertsTestResource.ONCALL_PHONE, "To", "+15550000000", "Body", "ACK " + a, "MessageSid", "SM1");
+        given().header("X-Twilio-Signature", twilioSignature("wrong-token", AlertsTestResource.SMS_REPLY_URL, reply))
+                .formParams(reply).post("/api/v1/notifier/twilio/sms").then().statusCode(403);
+        String twiml = given().header("X-Twilio-Signature", twilioSignature(AlertsTestResource.TWILIO_TOKEN, AlertsTestResource.SMS_REPLY_URL, reply))
+                .formParams(reply).post("/api/v1/notifier/twilio/sms").then().statusCode(200).extract().asString();
+        assertThat(twiml).contains("<Message>").contains("已确认 #" + a);
+        given().get("/api/v1/escalations/" + a).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("acknowledged"))
+                .body("acknowledgedBy", org.hamcrest.Matchers.equalTo("oncall"))
+                .body("acknowledgedVia", org.hamcrest.Matchers.equalTo("sms"));
+        given().contentType(ContentType.JSON).body("{\"by\": \"bob\"}").post("/api/v1/escalations/" + a + "/ack").then().statusCode(409)
+                .body("escalation.acknowledgedBy", org.hamcrest.Matchers.equalTo("oncall"));
+
+        // The link: opening it (as a mail scanner would) acknowledges nothing; the button does.
+        String path = linkB.substring("https://vigil.example".length());
+        String page = given().get(path).then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/html")).extract().asString();
+        assertThat(page).contains("<form method=\"post\">").contains("State: paging");
+        given().formParam("by", "<b>carol</b>").post(path).then().statusCode(200);
+        JsonPath b = given().get("/api/v1/escalations/" + pages.get("esc-b").getLong("ack.escalationId")).then().statusCode(200).extract().jsonPath();
+        assertThat(b.getString("acknowledgedBy")).isEqualTo("<b>carol</b>");
+        assertThat(b.getString("acknowledgedVia")).isEqualTo("link");
+        assertThat(given().get(path).then().statusCode(200).extract().asString()).contains("&lt;b&gt;carol&lt;/b&gt;").doesNotContain("<b>carol");
+        given().get(path.substring(0, path.length() - 2) + "xx").then().statusCode(404);
+        given().contentType(ContentType.JSON).body("{}").post("/api/v1/escalations/" + a + "/ack").then().statusCode(400);
+        given().get("/api/v1/escalations?open=true").then().statusCode(200)
+                .body("escalations.state", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.oneOf("paging", "acknowledged", "exhausted")));
+    }
+
+    /** Escalation pages (notifications carrying an acknowledgement) about {@code alertname}, by cluster. */
+    private static Map<String, JsonPath> pages(String alertname) {
+        String hook = ConfigProvider.getConfig().getValue("vigil.notifier.receivers.noc.webhook-url", String.class);
+        JsonPath bodies = JsonPath.from(given().get(hook).then().statusCode(200).extract().asString());
+        var out = new java.util.TreeMap<String, JsonPath>();
+        for (int i = 0; i < bodies.getList("$").size(); i++) {
+            String prefix = "[" + i + "].";
+            if (alertname.equals(bodies.getString(prefix + "groupLabels.alertname")) && bodies.get(prefix + "ack") != null) {
+                out.put(bodies.getString(prefix + "groupLabels.cluster"), JsonPath.from(toJson(bodies.get("[" + i + "]"))));
+            }
+        }
+        return out;
+    }
+
+    private static String toJson(Object o) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Twilio's request signature: HMAC-SHA1 over the URL and the sorted parameters, Base64. */
+    private static String twilioSignature(String token, String url, Map<String, String> params) throws Exception {
+        var sb = new StringBuilder(url);
+        new java.util.TreeMap<>(params).forEach((k, v) -> sb.append(k).append(v));
+        var mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return java.util.Base64.getEncoder().encodeToString(mac.doFinal(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The statuses of the notifications about {@code alertname} that reached the webhook receiver, in order. */
     private static List<String> hookStatuses(String alertname) {
         String hook = ConfigProvider.getConfig().getValue("vigil.notifier.receivers.noc.webhook-url", String.class);

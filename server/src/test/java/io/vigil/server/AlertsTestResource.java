@@ -26,6 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public class AlertsTestResource implements QuarkusTestResourceLifecycleManager {
 
+    static final String ONCALL_PHONE = "+15550001111";
+    static final String TWILIO_TOKEN = "twilio-test-token";
+    static final String SMS_REPLY_URL = "https://vigil.example/api/v1/notifier/twilio/sms";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The bodies of the notifications Vigil sent to the webhook, in order; GET /hook returns them. */
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
@@ -59,6 +62,14 @@ public class AlertsTestResource implements QuarkusTestResourceLifecycleManager {
                       group_by: [alertname, cluster]
                       group_wait: 0s
                       group_interval: 1s
+                      routes:
+                        - matchers: ['alertname="EscalationTestRule"']
+                          escalation: page
+                    escalation_policies:
+                      page:
+                        levels:
+                          - notify: [oncall]
+                            escalate_after: 10m
                     """);
             routes.toFile().deleteOnExit();
         } catch (IOException e) {
@@ -75,6 +86,16 @@ public class AlertsTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("vigil.notifier.routes-file", routes.toString());
         config.put("vigil.notifier.receivers.noc.channels", "webhook");
         config.put("vigil.notifier.receivers.noc.webhook-url", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
+        config.put("vigil.notifier.receivers.oncall.channels", "webhook");
+        config.put("vigil.notifier.receivers.oncall.webhook-url", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
+        config.put("vigil.notifier.receivers.oncall.phone", ONCALL_PHONE);
+        config.put("vigil.notifier.receivers.oncall.language", "zh-CN");
+        // Twilio is configured so that its callbacks are served; its API is the local hook server, never the internet.
+        config.put("vigil.notifier.twilio.account-sid", "AC00000000000000000000000000000000");
+        config.put("vigil.notifier.twilio.auth-token", TWILIO_TOKEN);
+        config.put("vigil.notifier.twilio.from-number", "+15550000000");
+        config.put("vigil.notifier.twilio.api-base-url", "http://127.0.0.1:" + hook.getAddress().getPort());
+        config.put("vigil.notifier.twilio.sms-reply-url", SMS_REPLY_URL);
         config.put("vigil.notifier.worker.poll-interval", "200ms");
         config.put("vigil.notifier.dispatch.poll-interval", "200ms");
         config.put("vigil.notifier.external-url", "https://vigil.example");

@@ -88,6 +88,11 @@ public final class EscalationStepper {
                 }
                 continue;
             }
+            if (d.cycle() > policy.repeat()) {
+                // The last level's wait ran out too: nobody acknowledged. It stays open, and visible, as exhausted.
+                reschedule(c, d, d.cycle(), d.level(), null, false);
+                continue;
+            }
             int levelIndex = Math.min(d.level(), policy.levels().size() - 1);
             EscalationPolicy.Level level = policy.levels().get(levelIndex);
             AlertGroup page = group.get().withAck(new AlertGroup.Ack(d.id(), links.url(d.id(), now)));
@@ -108,8 +113,7 @@ public final class EscalationStepper {
                 nextLevel = 0;
                 nextCycle++;
             }
-            boolean exhausted = nextCycle > policy.repeat();
-            reschedule(c, d, nextCycle, nextLevel, exhausted ? null : now.plus(level.escalateAfter()), true);
+            reschedule(c, d, nextCycle, nextLevel, now.plus(level.escalateAfter()), true);
         }
         return pages;
     }

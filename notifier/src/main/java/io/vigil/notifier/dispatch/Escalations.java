@@ -93,6 +93,18 @@ public final class Escalations {
                 + " WHERE o.id = ?", outboxId, null);
     }
 
+    /** The receiver an outbox row was for. */
+    public Optional<String> receiverOfOutboxRow(long outboxId) {
+        try (Connection c = dataSource.getConnection(); var ps = c.prepareStatement("SELECT receiver FROM notification_outbox WHERE id = ?")) {
+            ps.setLong(1, outboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new DispatchException("cannot read outbox row " + outboxId + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * The escalation a reply is about: the newest open one that paged one of these receivers (those
      * with the phone number the reply came from), or exactly {@code id} when the reply names it and

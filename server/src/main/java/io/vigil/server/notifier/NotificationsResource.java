@@ -1,11 +1,7 @@
 package io.vigil.server.notifier;
 
-import io.vigil.model.Durations;
 import io.vigil.notifier.DeliveryRecord;
 import io.vigil.notifier.NotifierRole;
-import io.vigil.notifier.routing.Route;
-import io.vigil.notifier.routing.RoutingConfig;
-import io.vigil.notifier.routing.RoutingSource;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,17 +11,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The delivery log ({@code /api/v1/notifications}: every notification with its channel, status,
- * attempts and the provider's id) and the routing in force ({@code /api/v1/notifier/routing}).
- * Receiver addresses, numbers and keys are never shown: the log names receivers only.
+ * The delivery log ({@code /api/v1/notifications}): every notification with its channel, status,
+ * attempts and the provider's id. Receiver addresses, numbers and keys are never shown: the log
+ * names receivers only.
  */
-@Path("/api/v1")
+@Path("/api/v1/notifications")
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationsResource {
 
@@ -38,27 +33,12 @@ public class NotificationsResource {
     }
 
     @GET
-    @Path("notifications")
     public Response notifications(@QueryParam("receiver") String receiver, @QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             return SilencesResource.error(Response.Status.BAD_REQUEST, "limit: between 1 and " + MAX_LIMIT + ", got " + limit);
         }
         var rows = notifier.outbox().recent(Optional.ofNullable(receiver).filter(s -> !s.isBlank()), limit);
         return Response.ok(Map.of("notifications", rows.stream().map(NotificationsResource::view).toList())).build();
-    }
-
-    @GET
-    @Path("notifier/routing")
-    public Map<String, Object> routing() {
-        RoutingSource source = notifier.routing();
-        RoutingConfig config = source.get();
-        var body = new LinkedHashMap<String, Object>();
-        body.put("routes", config.tree().all().stream().map(NotificationsResource::view).toList());
-        body.put("inhibit_rules", config.inhibitRules().stream().map(r -> Map.of("name", r.name(),
-                "source_matchers", r.source().stream().map(Object::toString).toList(),
-                "target_matchers", r.target().stream().map(Object::toString).toList(), "equal", r.equal())).toList());
-        body.put("load_problems", source.problems());
-        return body;
     }
 
     private static Map<String, Object> view(DeliveryRecord r) {
@@ -74,21 +54,6 @@ public class NotificationsResource {
         v.put("note", r.note());
         v.put("createdAt", r.createdAt().toString());
         v.put("updatedAt", r.updatedAt().toString());
-        return v;
-    }
-
-    private static Map<String, Object> view(Route r) {
-        var v = new LinkedHashMap<String, Object>();
-        v.put("path", r.path());
-        v.put("matchers", r.matchers().stream().map(Object::toString).toList());
-        v.put("receivers", r.receivers());
-        v.put("group_by", r.groupByAll() ? List.of("...") : r.groupBy());
-        v.put("group_wait", Durations.format(r.groupWait()));
-        v.put("group_interval", Durations.format(r.groupInterval()));
-        v.put("repeat_interval", Durations.format(r.repeatInterval()));
-        v.put("continue", r.continueMatching());
-        v.put("mute_time_windows", r.muteTimeWindows());
-        v.put("active_time_windows", r.activeTimeWindows());
         return v;
     }
 }
