@@ -215,8 +215,8 @@ class AlertsApiTest {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestBed.get(Kafka.class).bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && pages("EscalationTestRule").size() < 2) {
-                for (String cluster : List.of("esc-a", "esc-b")) {
+            while (System.nanoTime() < deadline && pages("EscalationTestRule").size() < 3) {
+                for (String cluster : List.of("esc-a", "esc-b", "esc-c")) {
                     var batch = new SampleBatch(cluster + "-db1", System.currentTimeMillis(),
                             Labels.of("cluster", cluster, "instance", cluster + "-db1:3306", "target", cluster + "-db1", "kind", "mysql"),
                             List.of(new Sample("api_escalation_test", Labels.EMPTY, 1)));
@@ -226,7 +226,7 @@ class AlertsApiTest {
             }
         }
         Map<String, JsonPath> pages = pages("EscalationTestRule");
-        assertThat(pages).containsOnlyKeys("esc-a", "esc-b");
+        assertThat(pages).containsOnlyKeys("esc-a", "esc-b", "esc-c");
         long a = pages.get("esc-a").getLong("ack.escalationId");
         String linkB = pages.get("esc-b").getString("ack.url");
         assertThat(linkB).startsWith("https://vigil.example/api/v1/ack/");
@@ -258,6 +258,25 @@ class AlertsApiTest {
         assertThat(given().get(path).then().statusCode(200).extract().asString()).contains("&lt;b&gt;carol&lt;/b&gt;").doesNotContain("<b>carol");
         given().get(path.substring(0, path.length() - 2) + "xx").then().statusCode(404);
         given().contentType(ContentType.JSON).body("{}").post("/api/v1/escalations/" + a + "/ack").then().statusCode(400);
+
+        // The key pressed during the page call: the <Gather> action names the call's outbox row.
+        long c = pages.get("esc-c").getLong("ack.escalationId");
+        JsonPath log = given().get("/api/v1/notifications?receiver=oncall&limit=1000").then().statusCode(200).extract().jsonPath();
+        long outbox = -1;
+        for (int i = 0; i < log.getList("notifications").size(); i++) {
+            if (log.getString("notifications[" + i + "].key").startsWith("oncall/e" + c + ".")) {
+                outbox = log.getLong("notifications[" + i + "].id");
+            }
+        }
+        assertThat(outbox).isPositive();
+        var pressed = Map.of("CallSid", "CA1", "Digits", "1", "From", "+15550000000", "To", AlertsTestResource.ONCALL_PHONE);
+        String ackUrl = "http://localhost:8080/api/v1/notifier/voice/ack?outbox=" + outbox;
+        given().header("X-Twilio-Signature", twilioSignature(AlertsTestResource.TWILIO_TOKEN, ackUrl.replace("outbox=", "outbox=9"), pressed))
+                .formParams(pressed).post("/api/v1/notifier/voice/ack?outbox=" + outbox).then().statusCode(403);
+        String said = given().header("X-Twilio-Signature", twilioSignature(AlertsTestResource.TWILIO_TOKEN, ackUrl, pressed))
+                .formParams(pressed).post("/api/v1/notifier/voice/ack?outbox=" + outbox).then().statusCode(200).extract().asString();
+        assertThat(said).contains("<Say language=\"zh-CN\">已确认 #" + c);
+        given().get("/api/v1/escalations/" + c).then().statusCode(200).body("acknowledgedVia", org.hamcrest.Matchers.equalTo("voice"));
         given().get("/api/v1/escalations?open=true").then().statusCode(200)
                 .body("escalations.state", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.oneOf("paging", "acknowledged", "exhausted")));
     }
