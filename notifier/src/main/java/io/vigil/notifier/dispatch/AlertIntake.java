@@ -42,19 +42,28 @@ public final class AlertIntake {
             WHERE a.event_id < excluded.event_id
             RETURNING fingerprint""";
 
+    /**
+     * When a changed group flushes: a group that never flushed keeps its {@code group_wait} deadline
+     * (alerts arriving meanwhile join the first notification); a notified one flushes now, but no
+     * sooner than {@code group_interval} after its last flush.
+     */
+    private static final String WAKE = """
+             CASE WHEN g.last_flush_at IS NULL THEN coalesce(g.next_flush_at, now())
+                 ELSE least(coalesce(g.next_flush_at, 'infinity'), greatest(now(), g.last_flush_at + g.group_interval_ms * interval '1 millisecond'))
+                 END""";
+
     private static final String UPSERT_GROUP = """
             INSERT INTO notifier_groups AS g (group_key, route_path, receivers, group_labels, group_interval_ms,
                 repeat_interval_ms, send_resolved, next_flush_at)
             VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, now() + ? * interval '1 millisecond')
             ON CONFLICT (group_key) DO UPDATE SET receivers = excluded.receivers, group_interval_ms = excluded.group_interval_ms,
                 repeat_interval_ms = excluded.repeat_interval_ms, send_resolved = excluded.send_resolved,
-                next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
-                    greatest(now(), coalesce(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now())))""";
+                next_flush_at =""" + WAKE;
 
     /** Wakes the groups an alert belongs to, except those in {@code keep} (already woken by the upsert). */
     private static final String WAKE_MEMBER_GROUPS = """
-            UPDATE notifier_groups g SET next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
-                    greatest(now(), coalesce(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now())))
+            UPDATE notifier_groups g SET next_flush_at =""" + WAKE + """
+
             WHERE g.group_key IN (SELECT group_key FROM notifier_group_alerts WHERE fingerprint = ?)
               AND NOT (g.group_key = ANY (?))""";
 
