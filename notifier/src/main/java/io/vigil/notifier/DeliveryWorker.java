@@ -5,6 +5,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
 
@@ -30,6 +31,10 @@ import java.util.random.RandomGenerator;
  * the claim's token.
  */
 public final class DeliveryWorker implements AutoCloseable {
+
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
 
@@ -102,6 +107,21 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /** Asks the loop to look for due rows now (after an enqueue) instead of at the next poll. */
+    /** Notifications a provider accepted, by this instance. */
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /** Attempts that failed and will be retried on the same channel. */
+    public long retried() {
+        return retried.get();
+    }
+
+    /** Rows given up on a channel (failed over to the receiver's next one, or failed for good). */
+    public long failed() {
+        return failed.get();
+    }
+
     public void wakeUp() {
         synchronized (wake) {
             wake.notifyAll();
@@ -158,6 +178,7 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         try {
             DeliveryResult result = channel.get().deliver(n);
+            delivered.incrementAndGet();
             if (!outbox.markSent(row, result.providerId(), note)) {
                 LOG.warnf("%s: delivered (provider id %s) but the lease was lost before recording it", n.context(), result.providerId());
             }
@@ -175,8 +196,10 @@ public final class DeliveryWorker implements AutoCloseable {
             Duration delay = settings.retry().delay(row.attempts(), random);
             LOG.warnf("%s (attempt %d of %d, retrying in %s)", e.getMessage(), row.attempts(), settings.retry().maxAttempts(), delay);
             outbox.retryLater(row, delay, e.getMessage(), note);
+            retried.incrementAndGet();
             return;
         }
+        failed.incrementAndGet();
         Optional<ChannelKind> next = receiver.after(row.channel());
         LOG.errorf("%s (attempt %d, %s; %s)", e.getMessage(), row.attempts(), e.retryable() ? "attempts exhausted" : "not retryable",
                 next.map(k -> "failing over to " + k.id()).orElse("no further channel"));

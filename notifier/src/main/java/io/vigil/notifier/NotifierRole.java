@@ -204,4 +204,12 @@ public class NotifierRole {
     public synchronized Optional<DeliveryWorker> worker() {
         return Optional.ofNullable(worker);
     }
+
+    public synchronized Optional<DispatchLoop> dispatch() {
+        return Optional.ofNullable(dispatch);
+    }
+
+    public synchronized Optional<AlertEventsConsumer> consumer() {
+        return Optional.ofNullable(consumer);
+    }
 }

@@ -46,8 +46,13 @@ public final class Outbox {
         if (receiver.channels().isEmpty()) {
             throw new IllegalArgumentException("receiver " + receiver.name() + " has no channels");
         }
-        return insert(c, IdempotencyKey.of(group.groupKey(), receiver.name(), step), receiver.channels().getFirst(),
-                receiver.name(), AlertGroupJson.toJson(group));
+        return enqueue(c, group, receiver, step, receiver.channels().getFirst());
+    }
+
+    /** On a given medium of the receiver's (a route that fans out over several media). */
+    public static OptionalLong enqueue(Connection c, AlertGroup group, Receiver receiver, String step, ChannelKind channel)
+            throws SQLException {
+        return insert(c, IdempotencyKey.of(group.groupKey(), receiver.name(), step), channel, receiver.name(), AlertGroupJson.toJson(group));
     }
 
     OptionalLong enqueue(String key, ChannelKind channel, String receiver, String payload) {

@@ -224,6 +224,41 @@ class AlertPipelineTest {
         assertThat(after).containsExactlyInAnyOrder("c1:resolved", "c4:firing");
     }
 
+    @Test
+    void twoNotifierInstancesShareTheTopicAndNeverDoubleANotification() throws Exception {
+        String routes = """
+                route:
+                  receivers: [noc-hook]
+                  group_by: [cluster]
+                  group_wait: 3s
+                  group_interval: 1s
+                """;
+        startNotifier(routes, "group-two");
+        startNotifier(routes, "group-two");
+        var instances = new HashSet<String>();
+        for (int n = 0; n < 200; n++) {
+            AlertEvent e = event("ThreadsRunningHigh", io.vigil.model.Severity.NORMAL, "c" + (n % 20), "db" + n + ":3306", AlertState.FIRING);
+            instances.add(e.fingerprint());
+            publish(e);
+        }
+        producer.flush();
+        Await.until(Duration.ofSeconds(60), "all 200 alerts notified", () -> notifiedFingerprints().containsAll(instances));
+        // Two more group intervals: nothing is sent again, by either instance.
+        Thread.sleep(2500);
+
+        List<HttpStub.Recorded> calls = hooks.requests("POST", "/hook");
+        assertThat(calls).extracting(c -> c.header("Idempotency-Key")).doesNotHaveDuplicates();
+        var perCluster = new TreeMap<String, Integer>();
+        for (var c : calls) {
+            perCluster.merge(JSON.readTree(c.body()).path("groupLabels").path("cluster").asText(), 1, Integer::sum);
+        }
+        assertThat(perCluster).hasSize(20);
+        // Alerts of one cluster arriving within its group_wait (3 s; storing 200 events takes well under
+        // a second) go out together; a second notification would mean the two instances' batches
+        // straddled the first flush.
+        assertThat(perCluster.values()).allSatisfy(n -> assertThat(n).isBetween(1, 2));
+    }
+
     // --- the notifier, assembled as NotifierRole assembles it -----------------------------------
 
     private void startNotifier(String routes, String group) {

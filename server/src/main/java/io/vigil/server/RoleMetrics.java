@@ -8,6 +8,10 @@ import io.vigil.collector.CollectorRole;
 import io.vigil.collector.KafkaSamplePublisher;
 import io.vigil.ingest.IngestConsumer;
 import io.vigil.ingest.IngestRole;
+import io.vigil.notifier.DeliveryWorker;
+import io.vigil.notifier.NotifierRole;
+import io.vigil.notifier.dispatch.AlertEventsConsumer;
+import io.vigil.notifier.dispatch.DispatchLoop;
 import io.vigil.rules.RulesConsumer;
 import io.vigil.rules.RulesRole;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,12 +31,14 @@ public class RoleMetrics {
     private final CollectorRole collector;
     private final IngestRole ingest;
     private final RulesRole rules;
+    private final NotifierRole notifier;
 
-    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest, RulesRole rules) {
+    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest, RulesRole rules, NotifierRole notifier) {
         this.registry = registry;
         this.collector = collector;
         this.ingest = ingest;
         this.rules = rules;
+        this.notifier = notifier;
     }
 
     // After the roles have started (default observer priority is 2500).
@@ -42,6 +48,23 @@ public class RoleMetrics {
         if (rules.consumer() != null) {
             bindRules(rules.consumer());
         }
+        notifier.consumer().ifPresent(c -> {
+            counter("vigil_notifier_events_received", "alert events stored (redeliveries included)", c, AlertEventsConsumer::accepted);
+            counter("vigil_notifier_decode_errors", "Kafka records that were not alert events", c, AlertEventsConsumer::badRecords);
+            counter("vigil_notifier_store_failures", "event batches PostgreSQL refused (retried from the same offsets)", c,
+                    AlertEventsConsumer::storeFailures);
+        });
+        notifier.dispatch().ifPresent(d -> {
+            counter("vigil_notifier_notifications_queued", "notifications and escalation pages written to the outbox", d,
+                    DispatchLoop::notifications);
+            counter("vigil_notifier_dispatch_failures", "flushes or escalation steps that failed (retried)", d, DispatchLoop::failures);
+        });
+        notifier.worker().ifPresent(w -> {
+            counter("vigil_notifier_delivered", "notifications a provider accepted", w, DeliveryWorker::delivered);
+            counter("vigil_notifier_delivery_retries", "delivery attempts that failed and will be retried", w, DeliveryWorker::retried);
+            counter("vigil_notifier_delivery_failures", "notifications given up on a channel (failed over, or failed)", w,
+                    DeliveryWorker::failed);
+        });
     }
 
     private void bindRules(RulesConsumer c) {

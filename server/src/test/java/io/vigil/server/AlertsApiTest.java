@@ -130,6 +130,9 @@ class AlertsApiTest {
             assertThat(metricValue(metrics, "vigil_rules_loaded")).isGreaterThanOrEqualTo(1);
             assertThat(metricValue(metrics, "vigil_rules_window_series")).isGreaterThanOrEqualTo(1);
             assertThat(metricValue(metrics, "vigil_rules_unstored_changes")).isZero();
+            assertThat(metricValue(metrics, "vigil_notifier_events_received_total")).isGreaterThanOrEqualTo(2);
+            assertThat(metricValue(metrics, "vigil_notifier_delivered_total")).isGreaterThanOrEqualTo(2);
+            assertThat(metricValue(metrics, "vigil_notifier_delivery_failures_total")).isZero();
         }
     }
 

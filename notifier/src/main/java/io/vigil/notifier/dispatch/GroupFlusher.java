@@ -4,6 +4,7 @@ import io.vigil.model.Labels;
 import io.vigil.notifier.Alert;
 import io.vigil.notifier.AlertGroup;
 import io.vigil.notifier.AlertStatus;
+import io.vigil.notifier.ChannelKind;
 import io.vigil.notifier.Outbox;
 import io.vigil.notifier.Receiver;
 import io.vigil.notifier.Receivers;
@@ -125,8 +126,13 @@ public final class GroupFlusher {
                     LOG.warnf("notifier: group %s names receiver %s, which is not configured (or has no channels); skipped", g.key(), name);
                     continue;
                 }
-                if (Outbox.enqueue(c, group, receiver.get(), step).isPresent()) {
-                    notifications++;
+                List<ChannelKind> media = route.map(r -> r.mediaFor(receiver.get().channels())).orElse(List.of(receiver.get().channels().getFirst()));
+                for (ChannelKind medium : media) {
+                    // One medium keeps the plain key; a fan-out names the medium in each row's key.
+                    String key = media.size() == 1 ? step : step + "." + medium.id();
+                    if (Outbox.enqueue(c, group, receiver.get(), key, medium).isPresent()) {
+                        notifications++;
+                    }
                 }
             }
             markNotified(c, g.key(), includedFingerprints, drop);

@@ -1,6 +1,7 @@
 package io.vigil.notifier.routing;
 
 import io.vigil.model.LabelMatcher;
+import io.vigil.notifier.ChannelKind;
 import io.vigil.notifier.oncall.EscalationPolicy;
 import io.vigil.notifier.oncall.Schedule;
 
@@ -50,10 +51,19 @@ public record RoutingConfig(RouteTree tree, List<InhibitRule> inhibitRules, Map<
                         List.of("cluster", "instance"), true));
     }
 
-    /** No routes file: every alert goes to every configured receiver, grouped by alert name and cluster. */
+    /**
+     * No routes file: every alert to every configured receiver, grouped by alert name and cluster;
+     * normal alerts by SMS, WeChat Work and mail, severe ones at once by phone call and SMS (each
+     * receiver on those of the media it has, else on its first channel).
+     */
     public static RoutingConfig defaults(Set<String> receivers) {
-        Route root = new Route("root", List.<LabelMatcher>of(), receivers.stream().sorted().toList(), DEFAULT_GROUP_BY, false,
-                DEFAULT_GROUP_WAIT, DEFAULT_GROUP_INTERVAL, DEFAULT_REPEAT_INTERVAL, false, true, List.of(), List.of(), null, List.of());
+        List<String> all = receivers.stream().sorted().toList();
+        Route severe = new Route("root.0", List.of(Matchers.parse("severity=\"severe\"")), all, DEFAULT_GROUP_BY, false,
+                Duration.ZERO, DEFAULT_GROUP_INTERVAL, Duration.ofHours(1), false, true, List.of(), List.of(),
+                List.of(ChannelKind.VOICE, ChannelKind.SMS), null, List.of());
+        Route root = new Route("root", List.<LabelMatcher>of(), all, DEFAULT_GROUP_BY, false,
+                DEFAULT_GROUP_WAIT, DEFAULT_GROUP_INTERVAL, DEFAULT_REPEAT_INTERVAL, false, true, List.of(), List.of(),
+                List.of(ChannelKind.SMS, ChannelKind.WECHAT, ChannelKind.MAIL), null, List.of(severe));
         return new RoutingConfig(new RouteTree(root), builtinInhibitRules(), Map.of(), Map.of(), Map.of());
     }
 

@@ -2,6 +2,7 @@ package io.vigil.notifier.routing;
 
 import io.vigil.model.Durations;
 import io.vigil.model.LabelMatcher;
+import io.vigil.notifier.ChannelKind;
 import io.vigil.notifier.oncall.EscalationPolicy;
 import io.vigil.notifier.oncall.Schedule;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -60,7 +61,8 @@ import java.util.regex.Pattern;
 public final class RoutingConfigParser {
 
     private static final Set<String> ROUTE_FIELDS = Set.of("matchers", "receivers", "group_by", "group_wait", "group_interval",
-            "repeat_interval", "continue", "send_resolved", "mute_time_windows", "active_time_windows", "routes", "escalation");
+            "repeat_interval", "continue", "send_resolved", "mute_time_windows", "active_time_windows", "routes", "escalation",
+            "channels");
     private static final Set<String> TOP_FIELDS = Set.of("route", "inhibit_rules", "builtin_inhibitions", "time_windows",
             "schedules", "escalation_policies");
     private static final Set<String> SCHEDULE_FIELDS = Set.of("time_zone", "rotation", "handoff", "start", "members", "overrides");
@@ -116,7 +118,7 @@ public final class RoutingConfigParser {
             }
             Route defaults = new Route("root", List.of(), List.of(), RoutingConfig.DEFAULT_GROUP_BY, false,
                     RoutingConfig.DEFAULT_GROUP_WAIT, RoutingConfig.DEFAULT_GROUP_INTERVAL, RoutingConfig.DEFAULT_REPEAT_INTERVAL,
-                    false, true, List.of(), List.of(), null, List.of());
+                    false, true, List.of(), List.of(), List.of(), null, List.of());
             root = route(rootMap, "route", "root", defaults, windows);
             if (root.receivers().isEmpty() && root.escalation() == null) {
                 problems.add("route.receivers: the root route needs at least one receiver or an escalation (children inherit them)");
@@ -186,8 +188,20 @@ public final class RoutingConfigParser {
             problems.add(at + ".escalation: unknown escalation policy '" + escalation + "' (defined: "
                     + policies.keySet().stream().sorted().toList() + ")");
         }
+        List<ChannelKind> channels = parent.channels();
+        if (m.containsKey("channels")) {
+            var kinds = new ArrayList<ChannelKind>();
+            for (String c : strings(m.get("channels"), at + ".channels")) {
+                try {
+                    kinds.add(ChannelKind.of(c));
+                } catch (IllegalArgumentException e) {
+                    problems.add(at + ".channels: unknown channel '" + c + "' (sms, voice, mail, wechat, webhook)");
+                }
+            }
+            channels = kinds;
+        }
         Route self = new Route(path, matchers, receivers, groupBy, all, wait, interval, repeat, cont, sendResolved, mute, active,
-                escalation, List.of());
+                channels, escalation, List.of());
         var children = new ArrayList<Route>();
         List<Object> routes = list(m.get("routes"), at + ".routes");
         for (int i = 0; i < routes.size(); i++) {
@@ -197,7 +211,7 @@ public final class RoutingConfigParser {
             }
         }
         return new Route(path, matchers, receivers, groupBy, all, wait, interval, repeat, cont, sendResolved, mute, active,
-                escalation, children);
+                channels, escalation, children);
     }
 
     private InhibitRule inhibitRule(Object o, String at) {

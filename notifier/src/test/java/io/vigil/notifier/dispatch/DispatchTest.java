@@ -227,6 +227,22 @@ class DispatchTest {
         assertThat(count("SELECT count(*) FROM notifier_group_alerts")).isEqualTo(2);
     }
 
+    @Test
+    void aRouteWithChannelsNotifiesEachReceiverOnEveryMediumItHas() {
+        routing.set(RoutingConfigParser.parse("r.yaml", """
+                route:
+                  receivers: [oncall-voice, team-mail]
+                  group_wait: 0s
+                  channels: [voice, sms, wechat]
+                """, RECEIVERS));
+        intake.accept(List.of(firing("MySQLDown", Severity.SEVERE, "pay", "db1:3306")));
+        flusher.flushDue(100);
+
+        assertThat(outbox()).extracting(n -> n.receiver() + ":" + n.channel())
+                .containsExactlyInAnyOrder("oncall-voice:voice", "oncall-voice:sms", "team-mail:mail");
+        assertThat(outbox()).extracting(Notification::key).doesNotHaveDuplicates();
+    }
+
     // --- silences ---------------------------------------------------------------------------
 
     @Test

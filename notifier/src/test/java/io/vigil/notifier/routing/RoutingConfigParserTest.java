@@ -1,10 +1,12 @@
 package io.vigil.notifier.routing;
 
 import io.vigil.model.Labels;
+import io.vigil.notifier.ChannelKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,8 +141,9 @@ class RoutingConfigParserTest {
                         "route.routes[0].matchers: invalid regular expression for label cluster: Unclosed group near index 9 of \"pay-(\"",
                         "route.routes[0].repeat_interval: must be more than 0",
                         "route.routes[0]: unknown time window 'never-defined' (defined: [])",
-                        "route.routes[1].colour: unknown field (known: [active_time_windows, continue, escalation, group_by, group_interval,"
-                                + " group_wait, matchers, mute_time_windows, receivers, repeat_interval, routes, send_resolved])",
+                        "route.routes[1].colour: unknown field (known: [active_time_windows, channels, continue, escalation, group_by,"
+                                + " group_interval, group_wait, matchers, mute_time_windows, receivers, repeat_interval, routes,"
+                                + " send_resolved])",
                         "route.routes[1].matchers: not a label matcher: 'no operator here' (expected name=\"value\","
                                 + " name!=\"value\", name=~\"regex\" or name!~\"regex\")",
                         "inhibit_rules[0].source_matchers: needs at least one matcher"))
@@ -230,11 +233,35 @@ class RoutingConfigParserTest {
     }
 
     @Test
-    void withoutAFileEveryReceiverGetsEverything() {
+    void withoutAFileEveryReceiverGetsEverythingNormalBySmsWechatAndMailSevereByPhoneAndSms() {
         var defaults = RoutingConfig.defaults(Set.of("b", "a"));
 
-        assertThat(defaults.tree().root().receivers()).containsExactly("a", "b");
-        assertThat(defaults.tree().match(Labels.of("alertname", "X"))).hasSize(1);
+        Route normal = defaults.tree().match(Labels.of("alertname", "X", "severity", "normal")).getFirst();
+        Route severe = defaults.tree().match(Labels.of("alertname", "X", "severity", "severe")).getFirst();
+        assertThat(normal.receivers()).containsExactly("a", "b");
+        assertThat(normal.channels()).containsExactly(ChannelKind.SMS, ChannelKind.WECHAT, ChannelKind.MAIL);
+        assertThat(severe.receivers()).containsExactly("a", "b");
+        assertThat(severe.channels()).containsExactly(ChannelKind.VOICE, ChannelKind.SMS);
+        assertThat(severe.groupWait()).isZero();
+        // Each receiver on the route's media it has; one with none of them on its own first channel.
+        assertThat(normal.mediaFor(List.of(ChannelKind.VOICE, ChannelKind.MAIL, ChannelKind.SMS)))
+                .containsExactly(ChannelKind.SMS, ChannelKind.MAIL);
+        assertThat(severe.mediaFor(List.of(ChannelKind.WEBHOOK))).containsExactly(ChannelKind.WEBHOOK);
         assertThat(defaults.inhibitRules()).hasSize(2);
+    }
+
+    @Test
+    void aRoutesChannelsAreCheckedAndInherited() {
+        var config = RoutingConfigParser.parse("r.yaml", """
+                route:
+                  receivers: [team-mail]
+                  channels: [mail, wechat]
+                  routes:
+                    - matchers: ['severity="severe"']
+                """, RECEIVERS);
+        assertThat(config.tree().match(Labels.of("severity", "severe")).getFirst().channels())
+                .containsExactly(ChannelKind.MAIL, ChannelKind.WECHAT);
+        assertThatThrownBy(() -> RoutingConfigParser.parse("r.yaml", "route: {receivers: [team-mail], channels: [fax]}\n", RECEIVERS))
+                .hasMessage("r.yaml: route.channels: unknown channel 'fax' (sms, voice, mail, wechat, webhook)");
     }
 }
