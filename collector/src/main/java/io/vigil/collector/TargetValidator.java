@@ -70,7 +70,11 @@ public final class TargetValidator {
             }
         }
         String address = required(node, "address", problems);
-        if (address != null && !address.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
+        if (address != null && kind != null && !kind.networked()) {
+            if (!address.startsWith("/") || address.contains("..")) {
+                problems.add(new Problem("address", "'" + address + "' must be an absolute path (the cgroup mount root, e.g. /sys/fs/cgroup)"));
+            }
+        } else if (address != null && !address.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
             problems.add(new Problem("address", "'" + address + "' must be host:port"));
         }
         Duration interval = duration(node, "interval", defaultInterval, problems);

@@ -1,5 +1,6 @@
 package io.vigil.collector;
 
+import io.vigil.collector.cgroup.ContainerMetrics;
 import io.vigil.collector.mysql.GaleraMetrics;
 import io.vigil.collector.mysql.MySqlMetrics;
 import io.vigil.collector.redis.RedisMetrics;
@@ -38,6 +39,7 @@ class MetricsCatalogTest {
         var emittable = new TreeSet<>(MySqlMetrics.ALL);
         emittable.addAll(GaleraMetrics.ALL);
         emittable.addAll(RedisMetrics.ALL);
+        emittable.addAll(ContainerMetrics.ALL);
         emittable.addAll(List.of(TargetScrapeLoop.UP, TargetScrapeLoop.SCRAPE_DURATION));
         assertThat(documented()).as("metric names in " + CATALOG.toAbsolutePath().normalize())
                 .containsExactlyInAnyOrderElementsOf(emittable);

@@ -68,6 +68,12 @@ class TargetsFileTest {
                     interval: 5s
                     timeout: 10s
                     password_env: MISSING
+                  - id: node-1-containers
+                    kind: containers
+                    address: sys/fs/cgroup
+                  - id: node-2-containers
+                    kind: containers
+                    address: /sys/fs/cgroup
                 """);
         assertThatThrownBy(() -> reader.load(file))
                 .isInstanceOf(TargetsFile.InvalidTargetsException.class)
@@ -79,7 +85,8 @@ class TargetsFileTest {
                 .hasMessageContaining("targets[2].id: required")
                 .hasMessageContaining("targets[2].timeout: 10s is longer than the interval 5s")
                 .hasMessageContaining("targets[2].password_env: environment variable MISSING is not set")
-                .message().doesNotContain("hunter2");
+                .hasMessageContaining("targets[3].address: 'sys/fs/cgroup' must be an absolute path (the cgroup mount root, e.g. /sys/fs/cgroup)")
+                .message().doesNotContain("hunter2", "targets[4]");
     }
 
     @Test

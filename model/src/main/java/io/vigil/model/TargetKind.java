@@ -10,12 +10,22 @@ public enum TargetKind {
     /** A Redis server, master or replica. */
     REDIS("redis"),
     /** A Redis Sentinel: its view of the masters it monitors. */
-    REDIS_SENTINEL("redis_sentinel");
+    REDIS_SENTINEL("redis_sentinel"),
+    /**
+     * The containers of the host the collector runs on, found in its cgroup tree (Docker,
+     * containerd, CRI-O, Kubernetes pods; cgroup v1 and v2). The address is the cgroup mount root.
+     */
+    CONTAINERS("containers");
 
     private final String id;
 
     TargetKind(String id) {
         this.id = id;
+    }
+
+    /** Whether the target is reached over the network ({@code host:port}) rather than read from a local path. */
+    public boolean networked() {
+        return this != CONTAINERS;
     }
 
     /** The name used in configuration files and in the {@code kind} label. */
