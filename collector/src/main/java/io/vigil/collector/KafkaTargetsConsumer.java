@@ -157,6 +157,12 @@ public final class KafkaTargetsConsumer implements AutoCloseable {
             LOG.errorf("not scraping: %s", e.getMessage());
             return;
         }
+        if (!target.kind().networked()) {
+            // Shared targets go to whichever collector owns the partition; a local one would be read on the wrong host.
+            LOG.errorf("not scraping target %s: %s targets are read from the local cgroup tree and belong in the targets file"
+                    + " of the collector on that host", id, target.kind().id());
+            return;
+        }
         try {
             boolean known = scheduler.targetIds().contains(id);
             scheduler.put(target);

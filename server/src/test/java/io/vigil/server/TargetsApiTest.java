@@ -173,6 +173,11 @@ class TargetsApiTest {
         assertThat(byField.get("password")).isEqualTo("expected a string");
         assertThat(problems.prettify()).doesNotContain("12345");
 
+        // A containers target reads the cgroups of whichever collector owns it: only a host's own targets file may define it.
+        api().body(Map.of("id", "node-1-containers", "kind", "containers", "address", "/sys/fs/cgroup")).post("/api/v1/targets")
+                .then().statusCode(400).body("problems[0].field", org.hamcrest.Matchers.equalTo("kind"))
+                .body("problems[0].message", org.hamcrest.Matchers.containsString("define them in the targets file of the collector on that host"));
+
         api().body("[1, 2]").post("/api/v1/targets").then().statusCode(400).body("problems[0].field", org.hamcrest.Matchers.equalTo(""));
     }
 

@@ -61,6 +61,12 @@ public record TargetRequest(Target target, boolean passwordGiven) {
             }
         }
         Target target = TargetValidator.validate(node, TargetValidator.DEFAULT_INTERVAL, TargetValidator.DEFAULT_TIMEOUT, secret, problems);
+        if (target != null && !target.kind().networked()) {
+            // API targets are shared among the collectors, and any of them may read it: its own host's
+            // cgroups, not this one's. Only the collector on the host can.
+            problems.add(new TargetValidator.Problem("kind", "'" + target.kind().id() + "' targets are read from the local cgroup tree:"
+                    + " define them in the targets file of the collector on that host (vigil.collector.targets-file)"));
+        }
         if (!problems.isEmpty()) {
             throw new TargetProblemsException(label, problems);
         }
