@@ -112,11 +112,66 @@ start_redis() {
   WORKLOAD_PIDS+=($!)
 }
 
+# A "container" as Docker's systemd driver names it, made of cgroups (root only): limited to 0.3 CPU and
+# 192 MiB, running a load that keeps it at its CPU limit and breathes between 40 and 120 MiB, so the
+# container metrics (and the CPU-throttled rule) have something to show. The memory group goes under this
+# shell's own memory cgroup (see the test-bed notes, section 9).
+DEMO_CONTAINER_ID=5eed0f7a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6
+DEMO_CGROUPS=()
+start_container() {
+  local root=/sys/fs/cgroup scope="docker-$DEMO_CONTAINER_ID.scope" own h dir
+  if ((EUID != 0)) || [[ ! -w $root/cpuacct || ! -w $root/memory ]]; then
+    say "no cgroup container in this demo (it needs root and writable cgroup v1 cpu, cpuacct and memory)"
+    return 0
+  fi
+  # A load left behind by a killed demo still runs in the group: end it first.
+  if [[ -r $root/cpuacct/vigil-demo/$scope/cgroup.procs ]]; then
+    xargs -r kill < "$root/cpuacct/vigil-demo/$scope/cgroup.procs" 2>/dev/null || true
+  fi
+  own=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
+  for h in cpu cpuacct memory blkio; do
+    [[ -d $root/$h ]] || continue
+    dir=$root/$h/vigil-demo/$scope
+    [[ $h == memory ]] && dir=$root/memory${own%/}/vigil-demo/$scope
+    mkdir -p "$dir" && DEMO_CGROUPS+=("$dir")
+  done
+  echo 100000 > "$root/cpu/vigil-demo/$scope/cpu.cfs_period_us"
+  echo 30000 > "$root/cpu/vigil-demo/$scope/cpu.cfs_quota_us"
+  echo $((192 << 20)) > "$root/memory${own%/}/vigil-demo/$scope/memory.limit_in_bytes"
+  python3 -c '
+import time
+time.sleep(1)
+chunks, t = [], 0
+while True:
+    want = 4 + (t % 60) // 8      # 40 → 110 MiB and back, every minute
+    del chunks[want:]
+    while len(chunks) < want:
+        chunks.append(bytearray(10 << 20))
+    end = time.time() + 1
+    while time.time() < end:
+        sum(i * i for i in range(20000))
+    t += 1
+' > "$DEMO_DIR/container-load.log" 2>&1 &
+  local pid=$!
+  WORKLOAD_PIDS+=("$pid")
+  for dir in "${DEMO_CGROUPS[@]}"; do echo "$pid" > "$dir/cgroup.procs"; done
+  say "container ${DEMO_CONTAINER_ID:0:12} (cgroups, 0.3 CPU, 192 MiB) running a load"
+}
+
+stop_container() {
+  local dir
+  for dir in "${DEMO_CGROUPS[@]}"; do
+    rmdir "$dir" "$(dirname "$dir")" 2>/dev/null || true
+  done
+  DEMO_CGROUPS=()
+}
+
 start_demo_fleet() {
   start_standalone
   start_replication
   start_galera
   start_redis
+  start_container
 }
 
 stop_workloads() {
@@ -125,6 +180,7 @@ stop_workloads() {
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   done
   WORKLOAD_PIDS=()
+  stop_container
 }
 
 write_targets() {
@@ -149,4 +205,8 @@ targets:
   - {id: demo-redis-replica, kind: redis, address: 127.0.0.1:$DEMO_REDIS_REPLICA_PORT, cluster: demo-redis, labels: {service: cache}}
   - {id: demo-sentinel, kind: redis_sentinel, address: 127.0.0.1:$DEMO_SENTINEL_PORT, cluster: demo-redis, labels: {service: cache}}
 YAML
+  if ((${#DEMO_CGROUPS[@]})); then
+    echo "  - {id: demo-containers, kind: containers, address: /sys/fs/cgroup, cluster: demo-host, labels: {service: batch}}" \
+      >> "$DEMO_DIR/targets.yaml"
+  fi
 }
