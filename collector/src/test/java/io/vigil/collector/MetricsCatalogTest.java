@@ -1,6 +1,7 @@
 package io.vigil.collector;
 
 import io.vigil.collector.cgroup.ContainerMetrics;
+import io.vigil.collector.mongodb.MongoMetrics;
 import io.vigil.collector.mysql.GaleraMetrics;
 import io.vigil.collector.mysql.MySqlMetrics;
 import io.vigil.collector.redis.RedisMetrics;
@@ -40,6 +41,7 @@ class MetricsCatalogTest {
         emittable.addAll(GaleraMetrics.ALL);
         emittable.addAll(RedisMetrics.ALL);
         emittable.addAll(ContainerMetrics.ALL);
+        emittable.addAll(MongoMetrics.ALL);
         emittable.addAll(List.of(TargetScrapeLoop.UP, TargetScrapeLoop.SCRAPE_DURATION));
         assertThat(documented()).as("metric names in " + CATALOG.toAbsolutePath().normalize())
                 .containsExactlyInAnyOrderElementsOf(emittable);

@@ -11,6 +11,8 @@ public enum TargetKind {
     REDIS("redis"),
     /** A Redis Sentinel: its view of the masters it monitors. */
     REDIS_SENTINEL("redis_sentinel"),
+    /** A mongod, standalone or a replica-set member (its view of the set, through replSetGetStatus). */
+    MONGODB("mongodb"),
     /**
      * The containers of the host the collector runs on, found in its cgroup tree (Docker,
      * containerd, CRI-O, Kubernetes pods; cgroup v1 and v2). The address is the cgroup mount root.
