@@ -91,8 +91,10 @@ class EndToEndTest {
                 .containsEntry("service", "checkout");
         assertThat(Double.parseDouble(instant.getString("data.result[0].value[1]"))).isPositive();
 
-        // The same series over a range, as Grafana asks for it (form-encoded POST).
-        long now = Instant.now().getEpochSecond();
+        // The same series over a range, as Grafana asks for it (form-encoded POST). The end is rounded
+        // up: the first point may be younger than the current whole second, and a range that ends
+        // before it has nothing to show.
+        long now = Instant.now().getEpochSecond() + 1;
         JsonPath range = given().baseUri(base.toString())
                 .formParam("query", selector)
                 .formParam("start", String.valueOf(now - 120))
@@ -119,7 +121,7 @@ class EndToEndTest {
         // Wait until data exists, then ask promtool for the last two minutes.
         awaitNonEmpty(() -> given().baseUri(server).queryParam("query", selector).get("/api/v1/query").then().extract().jsonPath());
 
-        long now = Instant.now().getEpochSecond();
+        long now = Instant.now().getEpochSecond() + 1; // rounded up, as above
         String out = run("promtool", "query", "range", "--start=" + (now - 120), "--end=" + now, "--step=1s", server, selector);
 
         // promtool prints a series line, then "value @[time]" lines.

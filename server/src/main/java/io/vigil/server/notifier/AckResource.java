@@ -63,7 +63,8 @@ public class AckResource {
             return invalid();
         }
         String who = by == null || by.isBlank() ? "link" : by.trim();
-        Escalations.Ack ack = notifier.escalations().acknowledge(id.getAsLong(), who.length() > 200 ? who.substring(0, 200) : who, "link");
+        Escalations.Ack ack = notifier.escalations().acknowledge(id.getAsLong(),
+                who.length() > SilencesResource.MAX_NAME ? who.substring(0, SilencesResource.MAX_NAME) : who, "link");
         return switch (ack.result()) {
             case ACKNOWLEDGED -> html(200, "<h1>Acknowledged #" + id.getAsLong() + "</h1><p>Paging stopped.</p>");
             case ALREADY_ACKNOWLEDGED -> html(409, "<h1>#" + id.getAsLong() + " was already acknowledged</h1><p>by "

@@ -69,6 +69,9 @@ public class EscalationsResource {
         if (by.isEmpty()) {
             return SilencesResource.error(Response.Status.BAD_REQUEST, "by: required: who acknowledges");
         }
+        if (by.length() > SilencesResource.MAX_NAME) {
+            return SilencesResource.error(Response.Status.BAD_REQUEST, "by: at most " + SilencesResource.MAX_NAME + " characters");
+        }
         Escalations.Ack ack = escalations.acknowledge(id, by, "api");
         Response.Status status = switch (ack.result()) {
             case ACKNOWLEDGED -> Response.Status.OK;

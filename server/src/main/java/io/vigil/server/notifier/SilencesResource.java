@@ -44,6 +44,7 @@ public class SilencesResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_COMMENT = 2000;
+    static final int MAX_NAME = 200;
 
     private final SilenceStore store;
 
@@ -135,6 +136,8 @@ public class SilencesResource {
         String createdBy = root.path("createdBy").asText("").trim();
         if (createdBy.isEmpty()) {
             problems.add("createdBy: required: who is silencing");
+        } else if (createdBy.length() > MAX_NAME) {
+            problems.add("createdBy: at most " + MAX_NAME + " characters");
         }
         String comment = root.path("comment").asText("").trim();
         if (comment.isEmpty()) {
