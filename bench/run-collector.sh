@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# CPU per MySQL scrape: Vigil's collector (CollectorScrapeBench: scrape, counter rates, wire encoding)
+# 1. CPU per MySQL scrape: Vigil's collector (CollectorScrapeBench: scrape, counter rates, wire encoding)
 # against prometheus-mysqld-exporter (Debian package, its default collectors) scraping the same private
 # MariaDB, in the same run. The exporter's CPU is read from /proc/PID/stat around SCRAPES sequential
 # scrapes of its /metrics; curl's own CPU is not counted. Vigil's is the JVM's process CPU time (every
 # thread, JIT and GC included) around the same number of scrapes, after a warm-up for both.
+# 2. A fleet (CollectorFleetBench): FLEET_TARGETS MySQL targets, all on the same MariaDB with distinct ids
+# and labels, every 10 s through the collector's scheduler for MEASURE seconds: CPU, heap, and how late
+# scrapes start against their schedule.
 #
 #   bench/run-collector.sh                 # 1000 scrapes each
-#   SCRAPES=3000 bench/run-collector.sh
+#   SCRAPES=3000 FLEET_TARGETS=2000 MEASURE=120 bench/run-collector.sh
 #   SKIP_BUILD=1                           # reuse bench/target/benchmarks.jar
 set -euo pipefail
 
@@ -16,6 +19,8 @@ WORK="$ROOT/bench/target/collector"
 DB_PORT=${DB_PORT:-25462}
 EXPORTER_PORT=${EXPORTER_PORT:-29104}
 SCRAPES=${SCRAPES:-1000}
+FLEET_TARGETS=${FLEET_TARGETS:-1000}
+MEASURE=${MEASURE:-60}
 EXPORTER=/usr/bin/prometheus-mysqld-exporter
 
 if [[ ! -x $EXPORTER ]]; then
@@ -36,7 +41,8 @@ trap cleanup EXIT
 print_machine
 echo
 echo "== services"
-"$TESTBED/mariadb.sh" start "$WORK/db" "$DB_PORT" 1 </dev/null | tail -n 1
+# Room for the fleet's connections: one per target.
+printf 'max_connections=%d\n' $((FLEET_TARGETS + 100)) | "$TESTBED/mariadb.sh" start "$WORK/db" "$DB_PORT" 1 | tail -n 1
 PASSWORD=bench-$RANDOM$RANDOM
 printf '%s\n' "$PASSWORD" > "$WORK/password"
 chmod 600 "$WORK/password"
@@ -78,4 +84,12 @@ echo "== Vigil collector: $SCRAPES scrapes after 200 to warm up"
 vigil_ms=$(sed -n 's/.*cpu_ms_per_scrape=\([0-9.]*\).*/\1/p' "$WORK/vigil.txt")
 echo
 awk -v v="$vigil_ms" -v e="$exporter_ms" 'BEGIN {printf "ratio: Vigil CPU per scrape / mysqld_exporter CPU per scrape = %.2f (goal <= 0.25)\n", v / e}'
+kill "$EXPORTER_PID" 2>/dev/null || true
+EXPORTER_PID=
+uptime
+
+echo
+echo "== fleet: $FLEET_TARGETS targets every 10 s, measured over $MEASURE s"
+"$JAVA" -Xms512m -Xmx512m -Dorg.jboss.logging.provider=jdk -cp "$JAR" io.vigil.bench.CollectorFleetBench \
+  "127.0.0.1:$DB_PORT" monitor "$WORK/password" "$FLEET_TARGETS" 10 "$MEASURE" 2>"$WORK/fleet.log" | tee "$WORK/fleet.txt"
 uptime

@@ -56,6 +56,11 @@ public class CollectorRole {
         targetsConsumer.start();
     }
 
+    /** The running scheduler (for Vigil's own metrics), empty where the collector role is off. */
+    public java.util.Optional<ScrapeScheduler> scheduler() {
+        return java.util.Optional.ofNullable(scheduler);
+    }
+
     /** The running publisher (for Vigil's own metrics), empty where the collector role is off. */
     public java.util.Optional<KafkaSamplePublisher> publisher() {
         return java.util.Optional.ofNullable(publisher);

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -35,8 +36,9 @@ public final class ScrapeScheduler implements AutoCloseable {
     });
     private final ExecutorService scrapeThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-scrape-", 0).factory());
     private final Map<String, Running> running = new HashMap<>();
+    private final ScrapeLateness lateness = new ScrapeLateness(10_000);
 
-    private record Running(TargetScrapeLoop loop, ScheduledFuture<?> schedule) {
+    private record Running(TargetScrapeLoop loop, ScheduledFuture<?> first, ScheduledFuture<?> regular) {
     }
 
     public ScrapeScheduler(List<Scraper.Factory> factories, SamplePublisher publisher) {
@@ -44,7 +46,7 @@ public final class ScrapeScheduler implements AutoCloseable {
         this.publisher = publisher;
     }
 
-    /** Starts scraping the targets; each starts at a random offset within its interval to spread the load. */
+    /** Starts scraping the targets; each at its own phase of its interval, to spread the load. */
     public synchronized void start(List<Target> targets) {
         for (Target target : targets) {
             put(target);
@@ -61,14 +63,30 @@ public final class ScrapeScheduler implements AutoCloseable {
         stop(target.id());
         var loop = new TargetScrapeLoop(target, factory.create(target), publisher, scrapeThreads, System::currentTimeMillis);
         long intervalMs = target.interval().toMillis();
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(intervalMs, 1000)));
-        var schedule = ticks.scheduleAtFixedRate(() -> scrapeThreads.execute(() -> tickSafely(loop)), jitter, intervalMs, TimeUnit.MILLISECONDS);
-        running.put(target.id(), new Running(loop, schedule));
+        // The first scrape comes within a second, so a new target shows data at once. The regular ones then
+        // run at a random phase of the interval, half to one and a half intervals later: a thousand targets
+        // spread over the whole interval, not into a burst at its start.
+        var random = ThreadLocalRandom.current();
+        long firstDelay = random.nextLong(Math.max(1, Math.min(intervalMs, 1000)));
+        long phaseDelay = firstDelay + intervalMs / 2 + random.nextLong(Math.max(1, intervalMs));
+        long now = System.nanoTime();
+        long firstDue = now + TimeUnit.MILLISECONDS.toNanos(firstDelay);
+        long phaseDue = now + TimeUnit.MILLISECONDS.toNanos(phaseDelay);
+        var first = ticks.schedule(() -> run(loop, firstDue), firstDelay, TimeUnit.MILLISECONDS);
+        var ticksSoFar = new AtomicLong();
+        var regular = ticks.scheduleAtFixedRate(() -> run(loop, phaseDue + ticksSoFar.getAndIncrement() * TimeUnit.MILLISECONDS.toNanos(intervalMs)),
+                phaseDelay, intervalMs, TimeUnit.MILLISECONDS);
+        running.put(target.id(), new Running(loop, first, regular));
     }
 
     /** Stops scraping the target and marks its series stale; false when it was not scraped. */
     public synchronized boolean remove(String targetId) {
         return stop(targetId);
+    }
+
+    /** How late the last 10,000 scrapes started against their schedule. */
+    public ScrapeLateness.Snapshot lateness() {
+        return lateness.snapshot();
     }
 
     /** The ids being scraped now. */
@@ -86,7 +104,8 @@ public final class ScrapeScheduler implements AutoCloseable {
         if (old == null) {
             return false;
         }
-        old.schedule().cancel(false);
+        old.first().cancel(false);
+        old.regular().cancel(false);
         // Off the caller's thread: a tick in progress holds the loop for up to the target's timeout.
         scrapeThreads.execute(() -> {
             try {
@@ -99,6 +118,14 @@ public final class ScrapeScheduler implements AutoCloseable {
             }
         });
         return true;
+    }
+
+    /** On a virtual thread: the ticks thread only hands out work, so one slow target delays no other. */
+    private void run(TargetScrapeLoop loop, long dueNanos) {
+        scrapeThreads.execute(() -> {
+            lateness.record(System.nanoTime() - dueNanos);
+            tickSafely(loop);
+        });
     }
 
     private static void tickSafely(TargetScrapeLoop loop) {

@@ -44,6 +44,12 @@ public class RoleMetrics {
     // After the roles have started (default observer priority is 2500).
     void onStart(@Observes @jakarta.annotation.Priority(5000) StartupEvent event) {
         collector.publisher().ifPresent(this::bindCollector);
+        collector.scheduler().ifPresent(s -> {
+            Gauge.builder("vigil_collector_scrape_lateness_p99_seconds", s, x -> x.lateness().p99Seconds())
+                    .description("how late scrapes started against their schedule, 99th percentile of the last 10,000").register(registry);
+            Gauge.builder("vigil_collector_scrape_lateness_max_seconds", s, x -> x.lateness().maxSeconds())
+                    .description("the latest start among the last 10,000 scrapes").register(registry);
+        });
         ingest.consumer().ifPresent(this::bindIngest);
         if (rules.consumer() != null) {
             bindRules(rules.consumer());
