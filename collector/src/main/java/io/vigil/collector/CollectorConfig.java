@@ -19,6 +19,13 @@ public interface CollectorConfig {
     @WithDefault("vigil.targets")
     String targetsTopic();
 
+    /**
+     * Scrapes in flight at once (each holds a connection to its target). A scrape that finds no slot
+     * free within its target's timeout reports the target down with reason "collector busy".
+     */
+    @WithDefault("" + ScrapeScheduler.DEFAULT_MAX_CONCURRENT_SCRAPES)
+    int maxConcurrentScrapes();
+
     /** Consumer group of the collectors on the targets topic: collectors in one group share the fleet by partition. */
     @WithDefault("vigil-collector")
     String targetsGroup();

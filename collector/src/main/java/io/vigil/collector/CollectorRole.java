@@ -49,7 +49,7 @@ public class CollectorRole {
             LOG.info("no targets file (vigil.collector.targets-file); scraping only targets managed through the API");
         }
         publisher = new KafkaSamplePublisher(bootstrapServers, config.samplesTopic());
-        scheduler = new ScrapeScheduler(factories, publisher);
+        scheduler = new ScrapeScheduler(factories, publisher, config.maxConcurrentScrapes());
         scheduler.start(targets);
         var fileIds = targets.stream().map(Target::id).collect(java.util.stream.Collectors.toSet());
         targetsConsumer = new KafkaTargetsConsumer(bootstrapServers, config.targetsTopic(), config.targetsGroup(), scheduler, fileIds, secrets.cipher());

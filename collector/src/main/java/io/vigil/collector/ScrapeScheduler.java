@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,13 +38,24 @@ public final class ScrapeScheduler implements AutoCloseable {
     private final ExecutorService scrapeThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-scrape-", 0).factory());
     private final Map<String, Running> running = new HashMap<>();
     private final ScrapeLateness lateness = new ScrapeLateness(10_000);
+    private final Semaphore permits;
+    public static final int DEFAULT_MAX_CONCURRENT_SCRAPES = 512;
 
     private record Running(TargetScrapeLoop loop, ScheduledFuture<?> first, ScheduledFuture<?> regular) {
     }
 
     public ScrapeScheduler(List<Scraper.Factory> factories, SamplePublisher publisher) {
+        this(factories, publisher, DEFAULT_MAX_CONCURRENT_SCRAPES);
+    }
+
+    /**
+     * @param maxConcurrentScrapes scrapes in flight at once across all targets; a scrape that finds no
+     *                             slot free within its target's timeout reports the target down as "collector busy"
+     */
+    public ScrapeScheduler(List<Scraper.Factory> factories, SamplePublisher publisher, int maxConcurrentScrapes) {
         this.factories = factories.stream().collect(Collectors.toMap(Scraper.Factory::kind, Function.identity()));
         this.publisher = publisher;
+        this.permits = new Semaphore(maxConcurrentScrapes);
     }
 
     /** Starts scraping the targets; each at its own phase of its interval, to spread the load. */
@@ -61,7 +73,7 @@ public final class ScrapeScheduler implements AutoCloseable {
             throw new IllegalArgumentException("target " + target.id() + ": no scraper for kind " + target.kind().id());
         }
         stop(target.id());
-        var loop = new TargetScrapeLoop(target, factory.create(target), publisher, scrapeThreads, System::currentTimeMillis);
+        var loop = new TargetScrapeLoop(target, factory.create(target), publisher, scrapeThreads, System::currentTimeMillis, permits);
         long intervalMs = target.interval().toMillis();
         // The first scrape comes within a second, so a new target shows data at once. The regular ones then
         // run at a random phase of the interval, half to one and a half intervals later: a thousand targets

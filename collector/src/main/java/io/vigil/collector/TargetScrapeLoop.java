@@ -1,5 +1,6 @@
 package io.vigil.collector;
 
+import io.vigil.model.Labels;
 import io.vigil.model.Sample;
 import io.vigil.model.SampleBatch;
 import io.vigil.model.Target;
@@ -9,9 +10,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +30,9 @@ final class TargetScrapeLoop {
     private static final Logger LOG = Logger.getLogger(TargetScrapeLoop.class);
     static final String UP = "up";
     static final String SCRAPE_DURATION = "scrape_duration_seconds";
+    /** 1 while the target is down, labelled with why; no series while it is up. */
+    static final String SCRAPE_ERROR = "scrape_error";
+    static final String REASON = "reason";
 
     private final Target target;
     private final Scraper scraper;
@@ -38,16 +44,24 @@ final class TargetScrapeLoop {
     private Set<SeriesKey> previous = Set.of();
     /** A scrape still running past its timeout (hung socket) blocks new ones rather than piling up. */
     private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final Semaphore permits;
     private volatile String lastError;
     private boolean retired;
     private long lastStart = Long.MIN_VALUE;
 
     TargetScrapeLoop(Target target, Scraper scraper, SamplePublisher publisher, ExecutorService scrapeThreads, LongSupplier clock) {
+        this(target, scraper, publisher, scrapeThreads, clock, new Semaphore(Integer.MAX_VALUE));
+    }
+
+    /** @param permits scrapes in flight across the collector: one is held from the scrape's start to its end */
+    TargetScrapeLoop(Target target, Scraper scraper, SamplePublisher publisher, ExecutorService scrapeThreads, LongSupplier clock,
+                     Semaphore permits) {
         this.target = target;
         this.scraper = scraper;
         this.publisher = publisher;
         this.scrapeThreads = scrapeThreads;
         this.clock = clock;
+        this.permits = permits;
     }
 
     Target target() {
@@ -66,6 +80,10 @@ final class TargetScrapeLoop {
         String error;
         if (!inFlight.compareAndSet(false, true)) {
             error = "previous scrape still running after its " + target.timeout().toMillis() + " ms timeout";
+        } else if (!acquirePermit()) {
+            inFlight.set(false);
+            error = "collector busy: no scrape slot free within " + target.timeout().toMillis()
+                    + " ms (vigil.collector.max-concurrent-scrapes)";
         } else {
             Future<List<Reading>> future = scrapeThreads.submit(this::scrapeAndRelease);
             try {
@@ -86,6 +104,9 @@ final class TargetScrapeLoop {
             samples.addAll(rates.apply(readings, start));
         } else {
             rates.reset();
+        }
+        if (error != null) {
+            samples.add(new Sample(SCRAPE_ERROR, Labels.of(REASON, reason(error)), 1));
         }
         samples.addAll(staleMarkers(samples));
         samples.add(Sample.of(UP, readings != null ? 1 : 0));
@@ -119,10 +140,47 @@ final class TargetScrapeLoop {
         return markers;
     }
 
+    /**
+     * A small fixed set, so the label stays cheap to store and easy to alert on: the full message is in
+     * the log line that names the target.
+     */
+    static String reason(String error) {
+        String e = error.toLowerCase(Locale.ROOT);
+        if (e.contains("collector busy")) {
+            return "busy";
+        }
+        if (e.contains("still running")) {
+            return "hung";
+        }
+        if (e.contains("access denied") || e.contains("authentication") || e.contains("wrongpass") || e.contains("noauth")
+                || e.contains("invalid password")) {
+            return "auth";
+        }
+        if (e.contains("timed out") || e.contains("timeout") || e.contains("no answer within") || e.contains("not reachable within")) {
+            return "timeout";
+        }
+        if (e.contains("refused") || e.contains("communications link failure") || e.contains("unknown host")
+                || e.contains("no route") || e.contains("unresolv") || e.contains("not a directory")) {
+            return "unreachable";
+        }
+        return "error";
+    }
+
+    private boolean acquirePermit() {
+        try {
+            return permits.tryAcquire(target.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private List<Reading> scrapeAndRelease() throws ScrapeException {
         try {
             return scraper.scrape();
         } finally {
+            // Held until the scrape really ends, past its timeout too: the limit bounds open connections.
+            permits.release();
             inFlight.set(false);
         }
     }

@@ -42,7 +42,7 @@ class MetricsCatalogTest {
         emittable.addAll(RedisMetrics.ALL);
         emittable.addAll(ContainerMetrics.ALL);
         emittable.addAll(MongoMetrics.ALL);
-        emittable.addAll(List.of(TargetScrapeLoop.UP, TargetScrapeLoop.SCRAPE_DURATION));
+        emittable.addAll(List.of(TargetScrapeLoop.UP, TargetScrapeLoop.SCRAPE_DURATION, TargetScrapeLoop.SCRAPE_ERROR));
         assertThat(documented()).as("metric names in " + CATALOG.toAbsolutePath().normalize())
                 .containsExactlyInAnyOrderElementsOf(emittable);
     }

@@ -15,6 +15,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +65,7 @@ class TargetScrapeLoopTest {
         SampleBatch batch = loop.tick();
 
         assertThat(value(batch, "up")).isZero();
+        assertThat(reason(batch)).isEqualTo("unreachable");
         assertThat(batch.labels().asMap()).containsEntry("cluster", "pay").containsEntry("team", "dba")
                 .containsEntry("instance", "127.0.0.1:" + closedPort).containsEntry("kind", "mysql");
         assertThat(batch.timestampMillis()).isEqualTo(1_000L);
@@ -87,10 +90,12 @@ class TargetScrapeLoopTest {
 
             SampleBatch first = loop.tick();
             assertThat(value(first, "up")).isZero();
+            assertThat(reason(first)).isEqualTo("timeout");
             assertThat(value(first, "scrape_duration_seconds")).isBetween(0.4, 5.0);
 
             SampleBatch second = loop.tick();
             assertThat(value(second, "up")).isZero();
+            assertThat(reason(second)).isIn("timeout", "hung");
             for (Socket s : accepted) {
                 s.close();
             }
@@ -129,7 +134,62 @@ class TargetScrapeLoopTest {
         assertThat(down.samples()).extracting(Sample::metric).doesNotContain("mysql_replication_lag_seconds");
 
         SampleBatch stillDown = loop.tick();
-        assertThat(stillDown.samples()).extracting(Sample::metric).containsExactlyInAnyOrder("up", "scrape_duration_seconds");
+        assertThat(stillDown.samples()).extracting(Sample::metric).containsExactlyInAnyOrder("up", "scrape_duration_seconds", "scrape_error");
+        assertThat(reason(stillDown)).isEqualTo("error");
+    }
+
+    @Test
+    void whenEveryScrapeSlotIsTakenAScrapeWaitsAtMostItsTimeoutThenReportsTheCollectorBusy() throws Exception {
+        var slots = new Semaphore(1);
+        var release = new CountDownLatch(1);
+        Scraper blocking = new Scraper() {
+            @Override
+            public List<Reading> scrape() {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of(Reading.gauge("mysql_threads_running", 3));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Scraper quick = new Scraper() {
+            @Override
+            public List<Reading> scrape() {
+                return List.of(Reading.gauge("mysql_threads_running", 1));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var slow = new TargetScrapeLoop(target(1, Duration.ofMillis(300)), blocking, publisher, threads, System::currentTimeMillis, slots);
+        var other = new TargetScrapeLoop(target(2, Duration.ofMillis(300)), quick, publisher, threads, System::currentTimeMillis, slots);
+
+        assertThat(value(slow.tick(), "up")).as("times out, still holding the only slot").isZero();
+        SampleBatch busy = other.tick();
+        assertThat(value(busy, "up")).isZero();
+        assertThat(reason(busy)).isEqualTo("busy");
+
+        release.countDown(); // the slow scrape ends and gives its slot back
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (slots.availablePermits() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        SampleBatch fine = other.tick();
+        assertThat(value(fine, "up")).isOne();
+        assertThat(fine.samples()).filteredOn(s -> s.metric().equals("scrape_error"))
+                .singleElement().satisfies(s -> assertThat(Sample.isStaleMarker(s.value())).as("the error series ends").isTrue());
+        assertThat(slots.availablePermits()).isOne();
+    }
+
+    private static String reason(SampleBatch batch) {
+        return batch.samples().stream().filter(s -> s.metric().equals("scrape_error") && !Sample.isStaleMarker(s.value()))
+                .map(s -> s.labels().get("reason")).findFirst().orElseThrow(() -> new AssertionError("no scrape_error in " + batch));
     }
 
     @Test
