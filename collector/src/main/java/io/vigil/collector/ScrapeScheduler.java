@@ -4,6 +4,7 @@ import io.vigil.model.Target;
 import io.vigil.model.TargetKind;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,13 @@ public final class ScrapeScheduler implements AutoCloseable {
     private final ExecutorService scrapeThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-scrape-", 0).factory());
     private final Map<String, Running> running = new HashMap<>();
     private final ScrapeLateness lateness = new ScrapeLateness(10_000);
+    /** Members found through discovery, by id: the target that found them first, and when one last named them. */
+    private final Map<String, Discovered> discovered = new HashMap<>();
+    static final String DISCOVERED_BY = "discovered_by";
+    static final Duration FORGET_AFTER = Duration.ofHours(24);
+
+    private record Discovered(String root, long lastNamedMillis) {
+    }
     private final Semaphore permits;
     public static final int DEFAULT_MAX_CONCURRENT_SCRAPES = 512;
 
@@ -73,6 +81,13 @@ public final class ScrapeScheduler implements AutoCloseable {
             throw new IllegalArgumentException("target " + target.id() + ": no scraper for kind " + target.kind().id());
         }
         stop(target.id());
+        if (target.labels().get(DISCOVERED_BY) == null) {
+            // Defined by the user now: it replaces the member discovered at the same address.
+            idScraping(target.kind(), target.address()).filter(discovered::containsKey).ifPresent(id -> {
+                discovered.remove(id);
+                stop(id);
+            });
+        }
         var loop = new TargetScrapeLoop(target, factory.create(target), publisher, scrapeThreads, System::currentTimeMillis, permits);
         long intervalMs = target.interval().toMillis();
         // The first scrape comes within a second, so a new target shows data at once. The regular ones then
@@ -91,8 +106,15 @@ public final class ScrapeScheduler implements AutoCloseable {
         running.put(target.id(), new Running(loop, first, regular));
     }
 
-    /** Stops scraping the target and marks its series stale; false when it was not scraped. */
+    /** Stops scraping the target, and the members discovered through it, and marks their series stale; false when it was not scraped. */
     public synchronized boolean remove(String targetId) {
+        for (var e : List.copyOf(discovered.entrySet())) {
+            if (e.getValue().root().equals(targetId)) {
+                discovered.remove(e.getKey());
+                stop(e.getKey());
+            }
+        }
+        discovered.remove(targetId);
         return stop(targetId);
     }
 
@@ -132,6 +154,46 @@ public final class ScrapeScheduler implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Scrapes the members a discovering target named that nobody scrapes yet, as targets of their own:
+     * id {@code <seed>~<address>}, the seed's cluster, credentials, interval and labels plus
+     * {@code discovered_by}, discovering in turn (a Sentinel's masters name their replicas). A member
+     * no longer named is kept for {@link #FORGET_AFTER}: a node that died is exactly the one its peers
+     * stop naming, and it must show as down, not vanish.
+     */
+    private synchronized void adopt(Target seed, List<Scraper.Peer> peers) {
+        if (!running.containsKey(seed.id())) {
+            return; // removed while its scrape ran
+        }
+        String root = seed.labels().get(DISCOVERED_BY) != null ? seed.labels().get(DISCOVERED_BY) : seed.id();
+        long now = System.currentTimeMillis();
+        for (Scraper.Peer peer : peers) {
+            Optional<String> scrapedAs = idScraping(peer.kind(), peer.address());
+            if (scrapedAs.isPresent()) {
+                discovered.computeIfPresent(scrapedAs.get(), (id, d) -> new Discovered(d.root(), now));
+                continue;
+            }
+            String id = root + "~" + peer.address();
+            var member = new Target(id, peer.kind(), peer.address(), seed.cluster(), seed.user(), seed.password(), seed.interval(),
+                    seed.timeout(), seed.labels().with(DISCOVERED_BY, root), true);
+            put(member);
+            discovered.put(id, new Discovered(root, now));
+            LOG.infof("target %s discovered through %s: scraping %s %s", id, seed.id(), peer.kind().id(), peer.address());
+        }
+        for (var e : List.copyOf(discovered.entrySet())) {
+            if (e.getValue().root().equals(root) && now - e.getValue().lastNamedMillis() > FORGET_AFTER.toMillis()) {
+                LOG.infof("target %s not named by %s for %s: no longer scraped", e.getKey(), root, FORGET_AFTER);
+                discovered.remove(e.getKey());
+                stop(e.getKey());
+            }
+        }
+    }
+
+    private Optional<String> idScraping(TargetKind kind, String address) {
+        return running.entrySet().stream().filter(e -> e.getValue().loop().target().kind() == kind
+                && e.getValue().loop().target().address().equals(address)).map(Map.Entry::getKey).findFirst();
+    }
+
     /** On a virtual thread: the ticks thread only hands out work, so one slow target delays no other. */
     private void run(TargetScrapeLoop loop, long dueNanos) {
         scrapeThreads.execute(() -> {
@@ -140,9 +202,12 @@ public final class ScrapeScheduler implements AutoCloseable {
         });
     }
 
-    private static void tickSafely(TargetScrapeLoop loop) {
+    private void tickSafely(TargetScrapeLoop loop) {
         try {
             loop.tick();
+            if (loop.target().discover()) {
+                adopt(loop.target(), loop.peers());
+            }
         } catch (RuntimeException e) {
             // A bug in one target's loop must not cancel its schedule (scheduleAtFixedRate stops on a throw).
             LOG.errorf(e, "scrape of target %s failed unexpectedly", loop.target().id());

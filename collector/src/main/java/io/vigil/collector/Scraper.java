@@ -18,6 +18,18 @@ public interface Scraper extends AutoCloseable {
      */
     List<Reading> scrape() throws ScrapeException;
 
+    /** A member of the same cluster that a target names, to be scraped as well when the target asks for discovery. */
+    record Peer(TargetKind kind, String address) {
+    }
+
+    /**
+     * The members this target named at its last successful scrape (the other Galera nodes, a master's
+     * replicas, a Sentinel's masters); empty for kinds that name none.
+     */
+    default List<Peer> peers() {
+        return List.of();
+    }
+
     /** Drops any connection; the next scrape reconnects. Also called when a scrape timed out. */
     @Override
     void close();

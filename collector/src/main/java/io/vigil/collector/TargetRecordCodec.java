@@ -50,6 +50,9 @@ public final class TargetRecordCodec {
         }
         node.put("interval", Durations.format(target.interval()));
         node.put("timeout", Durations.format(target.timeout()));
+        if (target.discover()) {
+            node.put("discover", true);
+        }
         ObjectNode labels = node.putObject("labels");
         target.labels().asMap().forEach(labels::put);
         return node;

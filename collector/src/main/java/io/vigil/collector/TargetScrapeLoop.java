@@ -68,6 +68,11 @@ final class TargetScrapeLoop {
         return target;
     }
 
+    /** The members the target named at its last successful scrape. */
+    List<Scraper.Peer> peers() {
+        return scraper.peers();
+    }
+
     /** One tick; blocks at most the target's timeout. Returns the published batch, null once retired. */
     synchronized SampleBatch tick() {
         if (retired) {

@@ -21,7 +21,8 @@ import java.util.Set;
 public final class TargetValidator {
 
     /** The definition's fields, without any way of giving a password (each source has its own). */
-    public static final Set<String> DEFINITION_FIELDS = Set.of("id", "kind", "address", "cluster", "user", "interval", "timeout", "labels");
+    public static final Set<String> DEFINITION_FIELDS = Set.of("id", "kind", "address", "cluster", "user", "interval", "timeout", "labels",
+            "discover");
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -83,10 +84,21 @@ public final class TargetValidator {
             problems.add(new Problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval)));
         }
         Labels labels = labels(node.path("labels"), problems);
+        boolean discover = false;
+        if (node.has("discover")) {
+            if (node.get("discover").isBoolean()) {
+                discover = node.get("discover").booleanValue();
+            } else {
+                problems.add(new Problem("discover", "expected true or false"));
+            }
+        }
+        if (discover && kind != null && !kind.networked()) {
+            problems.add(new Problem("discover", "'" + kind.id() + "' targets have no members to discover"));
+        }
         if (problems.size() != before) {
             return null;
         }
-        return new Target(id, kind, address, text(node, "cluster"), text(node, "user"), password, interval, timeout, labels);
+        return new Target(id, kind, address, text(node, "cluster"), text(node, "user"), password, interval, timeout, labels, discover);
     }
 
     /** A positive duration, or the fallback when the field is absent. */

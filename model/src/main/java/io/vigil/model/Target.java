@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param interval time between scrapes
  * @param timeout  longest a scrape may take before it counts as failed ({@code up} = 0)
  * @param labels   the user's own labels ({@code service}, {@code idc}, {@code team}…)
+ * @param discover scrape too the members this target names: the other nodes of its Galera cluster, a
+ *                 Redis master's replicas, a Sentinel's masters (and, in turn, theirs)
  */
 public record Target(String id, TargetKind kind, String address, String cluster, String user, Secret password,
-                     Duration interval, Duration timeout, Labels labels) {
+                     Duration interval, Duration timeout, Labels labels, boolean discover) {
+
+    public Target(String id, TargetKind kind, String address, String cluster, String user, Secret password,
+                  Duration interval, Duration timeout, Labels labels) {
+        this(id, kind, address, cluster, user, password, interval, timeout, labels, false);
+    }
 
     public Target {
         Objects.requireNonNull(id, "id");

@@ -4,6 +4,7 @@ import io.vigil.collector.Reading;
 import io.vigil.collector.ScrapeException;
 import io.vigil.collector.Scraper;
 import io.vigil.model.Target;
+import io.vigil.model.TargetKind;
 
 import java.sql.Connection;
 import java.sql.Driver;
@@ -34,6 +35,8 @@ public final class MySqlScraper implements Scraper {
     private Connection connection;
     private SnapshotReader reader;
 
+    private volatile List<Peer> peers = List.of();
+
     public MySqlScraper(Target target) {
         this.target = target;
         this.replicationErrors = new ReplicationErrorLog(target.id());
@@ -53,7 +56,28 @@ public final class MySqlScraper implements Scraper {
         var readings = new ArrayList<>(statusMetrics.read(snapshot));
         readings.addAll(ReplicationMetrics.read(rows, snapshot.variables().get("gtid_slave_pos")));
         readings.addAll(GaleraStatusMetrics.read(snapshot.status()));
+        peers = galeraPeers(snapshot.status().get("wsrep_incoming_addresses"));
         return readings;
+    }
+
+    /** The SQL addresses of the Galera cluster's nodes as they announce them; "AUTO" or an empty entry names none. */
+    static List<Peer> galeraPeers(String incoming) {
+        if (incoming == null || incoming.isBlank()) {
+            return List.of();
+        }
+        var out = new ArrayList<Peer>();
+        for (String a : incoming.split(",")) {
+            String address = a.trim();
+            if (address.matches("[^\\s:]+:\\d{1,5}") && !address.endsWith(":0")) {
+                out.add(new Peer(TargetKind.MYSQL, address));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<Peer> peers() {
+        return peers;
     }
 
     private SnapshotReader reader() throws SQLException {

@@ -7,6 +7,7 @@ import io.vigil.collector.Reading;
 import io.vigil.collector.ScrapeException;
 import io.vigil.collector.Scraper;
 import io.vigil.model.Target;
+import io.vigil.model.TargetKind;
 
 import java.util.List;
 
@@ -17,6 +18,8 @@ import java.util.List;
  * can be long and are not used.
  */
 public final class RedisScraper implements Scraper {
+
+    private volatile List<Peer> peers = List.of();
 
     private final Target target;
     private final RedisInfoMetrics metrics = new RedisInfoMetrics();
@@ -36,7 +39,15 @@ public final class RedisScraper implements Scraper {
             close();
             throw RedisTargets.failure(target, e);
         }
-        return metrics.read(RedisInfo.parse(info));
+        RedisInfo parsed = RedisInfo.parse(info);
+        peers = parsed.replicas().stream().map(r -> new Peer(TargetKind.REDIS, r.address())).toList();
+        return metrics.read(parsed);
+    }
+
+    /** A master's replicas, as it lists them. */
+    @Override
+    public List<Peer> peers() {
+        return peers;
     }
 
     @Override

@@ -36,6 +36,11 @@ final class RedisTargets {
         return builder.build();
     }
 
+    /** {@code host:port}, with IPv6 hosts in brackets. */
+    static String address(String host, String port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
     static ClientOptions options(Target target) {
         return ClientOptions.builder()
                 // A dead server must show as down at the next scrape, not be retried in the background.

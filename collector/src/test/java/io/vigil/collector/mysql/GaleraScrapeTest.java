@@ -1,9 +1,12 @@
 package io.vigil.collector.mysql;
 
 import io.vigil.collector.CounterRates;
+import io.vigil.collector.SamplePublisher;
 import io.vigil.collector.ScrapeException;
+import io.vigil.collector.ScrapeScheduler;
 import io.vigil.model.Labels;
 import io.vigil.model.Sample;
+import io.vigil.model.SampleBatch;
 import io.vigil.model.Secret;
 import io.vigil.model.Target;
 import io.vigil.model.TargetKind;
@@ -15,8 +18,11 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.vigil.collector.mysql.GaleraMetrics.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +58,42 @@ class GaleraScrapeTest {
             last = gauges(scraper);
         }
         return last;
+    }
+
+    @Test
+    void oneNodeRegisteredWithDiscoveryBringsTheWholeCluster() throws Exception {
+        var seed = new Target("pay-galera", TargetKind.MYSQL, galera.node(1).address(), "pay", galera.rootUser(), Secret.NONE,
+                Duration.ofMillis(500), Duration.ofSeconds(3), Labels.of("service", "payments"), true);
+        var published = new CopyOnWriteArrayList<SampleBatch>();
+        SamplePublisher publisher = new SamplePublisher() {
+            @Override
+            public void publish(SampleBatch batch) {
+                published.add(batch);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (var scheduler = new ScrapeScheduler(List.of(new MySqlScraperFactory()), publisher)) {
+            scheduler.start(List.of(seed));
+            var expected = new TreeSet<String>();
+            for (int node = 2; node <= Galera.NODES; node++) {
+                expected.add("pay-galera~" + galera.node(node).address());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!published.stream().filter(b -> b.samples().stream().anyMatch(x -> x.metric().equals("up") && x.value() == 1))
+                    .map(SampleBatch::targetId).collect(Collectors.toSet()).containsAll(expected)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            // The seed's own address is announced too, and is not scraped twice.
+            assertThat(scheduler.targetIds()).containsExactlyInAnyOrderElementsOf(
+                    Stream.concat(Stream.of("pay-galera"), expected.stream()).toList());
+            assertThat(published).filteredOn(b -> b.targetId().startsWith("pay-galera~")).allSatisfy(b ->
+                    assertThat(b.labels().asMap()).containsEntry("cluster", "pay").containsEntry("discovered_by", "pay-galera")
+                            .containsEntry("service", "payments"));
+        }
     }
 
     @Test

@@ -113,6 +113,12 @@ class RedisScrapeTest {
             assertThat(m.get(KEYS + "/db0")).isGreaterThanOrEqualTo(1);
             assertThat(m.get(COMMANDS)).isPositive();
             assertThat(m.get(REPLICA_OFFSET_LAG + "/127.0.0.1:" + redis.replica().port())).isNotNegative();
+            // What discovery takes from the master: its replica.
+            assertThat(master.peers()).containsExactly(new Scraper.Peer(TargetKind.REDIS, "127.0.0.1:" + redis.replica().port()));
+        }
+        try (var sentinel = sentinel()) {
+            sentinel.scrape();
+            assertThat(sentinel.peers()).containsExactly(new Scraper.Peer(TargetKind.REDIS, "127.0.0.1:" + redis.master().port()));
         }
     }
 
