@@ -166,6 +166,19 @@ stop_container() {
   DEMO_CGROUPS=()
 }
 
+# For ./vigil stop after a killed demo: ends the container's load and removes its groups.
+stop_container_leftovers() {
+  local root=/sys/fs/cgroup scope="docker-$DEMO_CONTAINER_ID.scope" own dir
+  own=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
+  for dir in "$root/cpu/vigil-demo/$scope" "$root/cpuacct/vigil-demo/$scope" "$root/memory${own%/}/vigil-demo/$scope" \
+      "$root/blkio/vigil-demo/$scope"; do
+    [[ -d $dir ]] || continue
+    xargs -r kill < "$dir/cgroup.procs" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$dir" 2>/dev/null && break; sleep 0.2; done
+    rmdir "$(dirname "$dir")" 2>/dev/null || true
+  done
+}
+
 start_demo_fleet() {
   start_standalone
   start_replication
