@@ -134,6 +134,37 @@ class EndToEndTest {
         assertThat(instant).contains("mysql_qps{").contains("=>");
     }
 
+    @Test
+    void zabbixDiscoversTheFleetAndReadsOneValuePerItem() {
+        String server = base.toString().replaceAll("/$", "");
+        awaitNonEmpty(() -> given().baseUri(server).queryParam("query", "mysql_qps{target=\"e2e-db-1\"}").get("/api/v1/query")
+                .then().extract().jsonPath());
+
+        List<Map<String, String>> clusters = given().baseUri(server).get("/api/v1/zabbix/discovery/clusters")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        assertThat(clusters).contains(Map.of("{#CLUSTER}", FleetTestResource.CLUSTER));
+        List<Map<String, String>> instances = given().baseUri(server).queryParam("cluster", FleetTestResource.CLUSTER)
+                .get("/api/v1/zabbix/discovery/instances").then().statusCode(200).extract().jsonPath().getList("$");
+        assertThat(instances).containsExactly(Map.of("{#CLUSTER}", FleetTestResource.CLUSTER, "{#TARGET}", "e2e-db-1",
+                "{#INSTANCE}", FleetTestResource.instance(), "{#KIND}", "mysql"));
+        List<Map<String, String>> metrics = given().baseUri(server).queryParam("target", "e2e-db-1")
+                .get("/api/v1/zabbix/discovery/metrics").then().statusCode(200).extract().jsonPath().getList("$");
+        assertThat(metrics).contains(Map.of("{#METRIC}", "mysql_qps", "{#SELECTOR}", "mysql_qps{target=\"e2e-db-1\"}"),
+                Map.of("{#METRIC}", "up", "{#SELECTOR}", "up{target=\"e2e-db-1\"}"));
+
+        // An item polls its selector and gets a bare number, as Zabbix's HTTP agent stores it.
+        assertThat(given().baseUri(server).queryParam("query", "up{target=\"e2e-db-1\"}").get("/api/v1/zabbix/value")
+                .then().statusCode(200).extract().asString()).isEqualTo("1");
+        String qps = given().baseUri(server).queryParam("query", "mysql_qps{target=\"e2e-db-1\"}").get("/api/v1/zabbix/value")
+                .then().statusCode(200).extract().asString();
+        assertThat(Double.parseDouble(qps)).isPositive();
+        given().baseUri(server).queryParam("query", "up{target=\"nobody\"}").get("/api/v1/zabbix/value").then().statusCode(404);
+        given().baseUri(server).queryParam("query", "{__name__=~\"up|mysql_qps\",target=\"e2e-db-1\"}").get("/api/v1/zabbix/value")
+                .then().statusCode(422).body(org.hamcrest.Matchers.startsWith("2 series match"));
+        given().baseUri(server).queryParam("query", "sum(").get("/api/v1/zabbix/value").then().statusCode(400);
+        given().baseUri(server).get("/api/v1/zabbix/discovery/metrics").then().statusCode(400);
+    }
+
     private static JsonPath awaitNonEmpty(Supplier<JsonPath> query) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         JsonPath last = null;
