@@ -1,10 +1,12 @@
 package io.vigil.logs.errorlog;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +39,7 @@ public final class ErrorLogParser {
         long offset = startOffset;
         for (String line : text.split("\n", -1)) {
             long lineOffset = offset;
-            offset += line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            offset += line.getBytes(StandardCharsets.UTF_8).length + 1;
             String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
             Builder header = header(l, lineOffset);
             if (header == null) {
@@ -73,7 +75,7 @@ public final class ErrorLogParser {
                 events.add(current.build());
                 current = null;
             }
-            if (header.message.toLowerCase(java.util.Locale.ROOT).contains("deadlock detected")) {
+            if (header.message.toLowerCase(Locale.ROOT).contains("deadlock detected")) {
                 header.kind = ErrorLogEvent.Kind.DEADLOCK;
                 deadlock = header;
             } else {
