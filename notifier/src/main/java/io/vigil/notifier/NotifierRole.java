@@ -55,6 +55,8 @@ public class NotifierRole {
     private DispatchLoop dispatch;
     private AlertEventsConsumer consumer;
     private ScheduledExecutorService reloader;
+    /** Expired silences are pruned hourly; the routing file is looked at every 10 s. */
+    private long nextPrune;
 
     @Inject
     public NotifierRole(DataSource dataSource, NotifierConfig config,
@@ -115,7 +117,11 @@ public class NotifierRole {
     private void housekeeping() {
         try {
             routing.refresh();
-            silences.prune();
+            long now = System.currentTimeMillis();
+            if (now >= nextPrune) {
+                silences.prune();
+                nextPrune = now + TimeUnit.HOURS.toMillis(1);
+            }
         } catch (RuntimeException e) {
             LOG.warnf("notifier: housekeeping failed: %s", e.getMessage());
         }

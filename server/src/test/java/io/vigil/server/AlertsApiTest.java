@@ -1,5 +1,7 @@
 package io.vigil.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -19,11 +21,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -288,7 +294,7 @@ class AlertsApiTest {
     private static Map<String, JsonPath> pages(String alertname) {
         String hook = ConfigProvider.getConfig().getValue("vigil.notifier.receivers.noc.webhook-url", String.class);
         JsonPath bodies = JsonPath.from(given().get(hook).then().statusCode(200).extract().asString());
-        var out = new java.util.TreeMap<String, JsonPath>();
+        var out = new TreeMap<String, JsonPath>();
         for (int i = 0; i < bodies.getList("$").size(); i++) {
             String prefix = "[" + i + "].";
             if (alertname.equals(bodies.getString(prefix + "groupLabels.alertname")) && bodies.get(prefix + "ack") != null) {
@@ -300,8 +306,8 @@ class AlertsApiTest {
 
     private static String toJson(Object o) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ObjectMapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -309,10 +315,10 @@ class AlertsApiTest {
     /** Twilio's request signature: HMAC-SHA1 over the URL and the sorted parameters, Base64. */
     private static String twilioSignature(String token, String url, Map<String, String> params) throws Exception {
         var sb = new StringBuilder(url);
-        new java.util.TreeMap<>(params).forEach((k, v) -> sb.append(k).append(v));
-        var mac = javax.crypto.Mac.getInstance("HmacSHA1");
-        mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return java.util.Base64.getEncoder().encodeToString(mac.doFinal(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        new TreeMap<>(params).forEach((k, v) -> sb.append(k).append(v));
+        var mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The statuses of the notifications about {@code alertname} that reached the webhook receiver, in order. */

@@ -47,10 +47,9 @@ public final class AlertIntake {
      * (alerts arriving meanwhile join the first notification); a notified one flushes now, but no
      * sooner than {@code group_interval} after its last flush.
      */
-    private static final String WAKE = """
-             CASE WHEN g.last_flush_at IS NULL THEN coalesce(g.next_flush_at, now())
-                 ELSE least(coalesce(g.next_flush_at, 'infinity'), greatest(now(), g.last_flush_at + g.group_interval_ms * interval '1 millisecond'))
-                 END""";
+    private static final String WAKE = " CASE WHEN g.last_flush_at IS NULL THEN coalesce(g.next_flush_at, now())"
+            + " ELSE least(coalesce(g.next_flush_at, 'infinity'),"
+            + " greatest(now(), g.last_flush_at + g.group_interval_ms * interval '1 millisecond')) END ";
 
     private static final String UPSERT_GROUP = """
             INSERT INTO notifier_groups AS g (group_key, route_path, receivers, group_labels, group_interval_ms,
@@ -60,12 +59,9 @@ public final class AlertIntake {
                 repeat_interval_ms = excluded.repeat_interval_ms, send_resolved = excluded.send_resolved,
                 next_flush_at =""" + WAKE;
 
-    /** Wakes the groups an alert belongs to, except those in {@code keep} (already woken by the upsert). */
-    private static final String WAKE_MEMBER_GROUPS = """
-            UPDATE notifier_groups g SET next_flush_at =""" + WAKE + """
-
-            WHERE g.group_key IN (SELECT group_key FROM notifier_group_alerts WHERE fingerprint = ?)
-              AND NOT (g.group_key = ANY (?))""";
+    /** Wakes the groups an alert belongs to, except those it was just routed to (the upsert woke them). */
+    private static final String WAKE_MEMBER_GROUPS = "UPDATE notifier_groups g SET next_flush_at =" + WAKE
+            + "WHERE g.group_key IN (SELECT group_key FROM notifier_group_alerts WHERE fingerprint = ?) AND NOT (g.group_key = ANY (?))";
 
     private final DataSource dataSource;
     private final Supplier<RoutingConfig> routing;

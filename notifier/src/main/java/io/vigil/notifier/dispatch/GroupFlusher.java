@@ -21,8 +21,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -87,8 +89,9 @@ public final class GroupFlusher {
 
     private int flushGroup(Connection c, RoutingConfig config, GroupRow g, Muting muting, Instant now) throws SQLException {
         var included = new ArrayList<Alert>();
-        var includedFingerprints = new ArrayList<String>();
-        var drop = new ArrayList<String>();
+        // The notification's content, fingerprint → state: a repeat of the same content is not a change.
+        var includedStates = new TreeMap<String, String>();
+        var drop = new HashSet<String>();
         boolean firingLeft = false;
         boolean mutedFiring = false;
         List<GroupReader.Member> members = reader.members(c, g.key());
@@ -100,16 +103,16 @@ public final class GroupFlusher {
                     continue;
                 }
                 included.add(m.alert());
-                includedFingerprints.add(m.fingerprint());
+                includedStates.put(m.fingerprint(), m.alert().status().name());
             } else if ("firing".equals(m.notifiedState()) && g.sendResolved()) {
                 included.add(m.alert());
-                includedFingerprints.add(m.fingerprint());
+                includedStates.put(m.fingerprint(), m.alert().status().name());
                 drop.add(m.fingerprint());
             } else if (!m.state().equals("pending")) {
                 drop.add(m.fingerprint());
             }
         }
-        String digest = digest(members, includedFingerprints);
+        String digest = includedStates.toString();
         boolean changed = !digest.equals(g.notifiedDigest());
         boolean repeatDue = g.lastNotifiedAt() == null || !now.isBefore(g.lastNotifiedAt().plus(g.repeatInterval()));
         boolean anyFiringIncluded = included.stream().anyMatch(a -> a.status() == AlertStatus.FIRING);
@@ -135,12 +138,12 @@ public final class GroupFlusher {
                     }
                 }
             }
-            markNotified(c, g.key(), includedFingerprints, drop);
+            markNotified(c, g.key(), includedStates.keySet(), drop);
             if (anyFiringIncluded && route.isPresent() && route.get().escalation() != null) {
                 Escalations.start(c, g.key(), route.get().escalation());
             }
         } else if (!drop.isEmpty() && !blocked) {
-            markNotified(c, g.key(), List.of(), drop);
+            markNotified(c, g.key(), Set.of(), drop);
         }
         boolean anyLeft = members.size() > drop.size();
         if (!anyLeft) {
@@ -180,17 +183,6 @@ public final class GroupFlusher {
         return notifications;
     }
 
-    /** The notification's content: which alerts, in which state; a repeat of the same content is not a change. */
-    private static String digest(List<GroupReader.Member> members, List<String> included) {
-        var states = new TreeMap<String, String>();
-        for (GroupReader.Member m : members) {
-            if (included.contains(m.fingerprint())) {
-                states.put(m.fingerprint(), m.alert().status().name());
-            }
-        }
-        return states.toString();
-    }
-
     private static boolean outsideWindows(RoutingConfig config, Route route, Instant now) {
         for (TimeWindow w : config.windows(route.muteTimeWindows())) {
             if (w.contains(now)) {
@@ -201,7 +193,7 @@ public final class GroupFlusher {
         return !active.isEmpty() && active.stream().noneMatch(w -> w.contains(now));
     }
 
-    private static void markNotified(Connection c, String key, List<String> included, List<String> drop) throws SQLException {
+    private static void markNotified(Connection c, String key, Set<String> included, Set<String> drop) throws SQLException {
         try (var upd = c.prepareStatement("UPDATE notifier_group_alerts SET notified_state = 'firing' WHERE group_key = ? AND fingerprint = ?");
              var del = c.prepareStatement("DELETE FROM notifier_group_alerts WHERE group_key = ? AND fingerprint = ?")) {
             for (String fp : included) {

@@ -82,8 +82,7 @@ final class GroupReader {
     List<Member> members(Connection c, String key) throws SQLException {
         try (var ps = c.prepareStatement("SELECT a.fingerprint, m.notified_state, a.state, a.severity, a.rule, a.labels::text,"
                 + " a.annotations::text, a.active_at, a.fired_at, a.resolved_at, a.changed_at, a.query"
-                + " FROM notifier_group_alerts m JOIN notifier_alerts a ON a.fingerprint = m.fingerprint WHERE m.group_key = ?"
-                + " ORDER BY a.fired_at NULLS LAST, a.fingerprint")) {
+                + " FROM notifier_group_alerts m JOIN notifier_alerts a ON a.fingerprint = m.fingerprint WHERE m.group_key = ?")) {
             ps.setString(1, key);
             var out = new ArrayList<Member>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -91,7 +90,8 @@ final class GroupReader {
                     out.add(member(rs));
                 }
             }
-            out.sort(Comparator.comparing(m -> m.alert().startsAt()));
+            // Oldest first, the order messages list them in (startsAt is derived, so sorted here, not in SQL).
+            out.sort(Comparator.comparing((Member m) -> m.alert().startsAt()).thenComparing(Member::fingerprint));
             return out;
         }
     }

@@ -23,6 +23,8 @@ import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +63,7 @@ class EscalationTest {
                   - notify: [lead-sms, schedule:dba-primary]
                     escalate_after: 10m
                 repeat: 1
-            """.formatted(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+            """.formatted(LocalDate.now(ZoneOffset.UTC));
 
     private final Postgres postgres;
     private DataSource ds;
