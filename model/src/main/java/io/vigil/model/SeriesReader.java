@@ -28,6 +28,20 @@ public interface SeriesReader {
         return read(matchers, startMillis, endMillis);
     }
 
+    /** The rollup widths a store may keep, widest first: one hour and one minute. */
+    List<Long> ROLLUP_WIDTHS_MILLIS = List.of(3_600_000L, 60_000L);
+
+    /**
+     * The rollup of width {@code widthMillis} (one of {@link #ROLLUP_WIDTHS_MILLIS}) of every series
+     * the matchers select, buckets whose end is in {@code [firstEndMillis, lastEndMillis]}, exactly
+     * as {@link SeriesBuckets#of} would compute them from the raw points; series without a bucket
+     * there are left out. Empty when this reader keeps no rollups: the caller reads raw points.
+     */
+    default java.util.Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
+                                                                 long firstEndMillis, long lastEndMillis) {
+        return java.util.Optional.empty();
+    }
+
     /** For {@link #series}: no lower or upper time bound. */
     long UNBOUNDED_START = Long.MIN_VALUE;
     long UNBOUNDED_END = Long.MAX_VALUE;

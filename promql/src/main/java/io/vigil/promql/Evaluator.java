@@ -1,5 +1,6 @@
 package io.vigil.promql;
 
+import io.vigil.model.SeriesBuckets;
 import io.vigil.model.SeriesPoints;
 import io.vigil.model.Labels;
 import io.vigil.model.Sample;
@@ -21,12 +22,42 @@ import java.util.Map;
 final class Evaluator {
 
     private final Map<VectorSelector, List<SeriesPoints>> data;
+    private final Map<VectorSelector, List<SeriesBuckets>> buckets;
     private final long lookbackMillis;
 
-    /** @param data each selector node's series, read over at least the window {@link QueryEngine} computes for it */
-    Evaluator(Map<VectorSelector, List<SeriesPoints>> data, long lookbackMillis) {
+    /**
+     * @param data    each selector node's series, read over at least the window {@link QueryEngine} computes for it
+     * @param buckets the selectors the engine chose to answer from rollups, with their buckets instead
+     */
+    Evaluator(Map<VectorSelector, List<SeriesPoints>> data, Map<VectorSelector, List<SeriesBuckets>> buckets,
+              long lookbackMillis) {
         this.data = data;
+        this.buckets = buckets;
         this.lookbackMillis = lookbackMillis;
+    }
+
+    Evaluator(Map<VectorSelector, List<SeriesPoints>> data, long lookbackMillis) {
+        this(data, Map.of(), lookbackMillis);
+    }
+
+    boolean fromRollups(VectorSelector s) {
+        return buckets.containsKey(s);
+    }
+
+    /** A series' summary of the window {@code [t - offset - range, t - offset]}, for a selector read from rollups. */
+    record Window(Labels labels, WindowSummary summary) {
+    }
+
+    List<Window> windows(MatrixSelector m, long t) {
+        long ref = t - m.selector().offsetMillis();
+        var out = new ArrayList<Window>();
+        for (SeriesBuckets b : buckets.get(m.selector())) {
+            WindowSummary w = WindowSummary.of(b, ref - m.rangeMillis(), ref);
+            if (w != null) {
+                out.add(new Window(b.labels(), w));
+            }
+        }
+        return out;
     }
 
     Value eval(Expr expr, long t) {
@@ -57,6 +88,12 @@ final class Evaluator {
     private List<InstantSample> select(VectorSelector s, long t) {
         long ref = t - s.offsetMillis();
         var out = new ArrayList<InstantSample>();
+        if (buckets.containsKey(s)) {
+            for (SeriesBuckets b : buckets.get(s)) {
+                selectNewest(b, t, ref, out);
+            }
+            return out;
+        }
         for (SeriesPoints series : data.get(s)) {
             long[] ts = series.timestampsMillis();
             int i = lastAtOrBefore(ts, ref);
@@ -65,6 +102,24 @@ final class Evaluator {
             }
         }
         return out;
+    }
+
+    /**
+     * The same from rollups at an aligned {@code ref}: the newest point at or before it is in the
+     * newest bucket ending at or before it that has any point, marker or not.
+     */
+    private void selectNewest(SeriesBuckets b, long t, long ref, List<InstantSample> out) {
+        for (int i = lastAtOrBefore(b.ends(), ref); i >= 0; i--) {
+            boolean hasValue = b.counts()[i] > 0;
+            long stale = b.staleTimes()[i];
+            if (!hasValue && stale == SeriesBuckets.NONE) {
+                continue;
+            }
+            if (hasValue && (stale == SeriesBuckets.NONE || stale < b.lastTimes()[i]) && b.lastTimes()[i] >= ref - lookbackMillis) {
+                out.add(new InstantSample(b.labels(), t, b.lasts()[i]));
+            }
+            return;
+        }
     }
 
     /** engine.go's {@code matrixIterSlice} in 2.42: points in {@code [ref - range, ref]}, staleness markers dropped. */

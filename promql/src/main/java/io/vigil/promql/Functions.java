@@ -20,8 +20,20 @@ final class Functions {
     private Functions() {
     }
 
+    /** The range functions that {@link WindowSummary} answers exactly, hence from rollups. */
+    static boolean answersFromRollups(PromFunction f) {
+        return switch (f) {
+            case RATE, INCREASE, DELTA, AVG_OVER_TIME, MIN_OVER_TIME, MAX_OVER_TIME, SUM_OVER_TIME, COUNT_OVER_TIME,
+                 LAST_OVER_TIME -> true;
+            default -> false;
+        };
+    }
+
     static Value call(Call c, Evaluator ev, long t) {
         List<Expr> args = c.args();
+        if (answersFromRollups(c.function()) && ev.fromRollups(((MatrixSelector) args.getLast()).selector())) {
+            return fromRollups(c, ev, t);
+        }
         return switch (c.function()) {
             case RATE -> overRange(c, ev, t, (m, p) -> extrapolatedRate(m, p, t, true, true));
             case INCREASE -> overRange(c, ev, t, (m, p) -> extrapolatedRate(m, p, t, true, false));
@@ -92,6 +104,34 @@ final class Functions {
         return new Vector(Evaluator.requireUniqueLabels(out));
     }
 
+    private static Value fromRollups(Call c, Evaluator ev, long t) {
+        var m = (MatrixSelector) c.args().getLast();
+        boolean keepName = c.function() == PromFunction.LAST_OVER_TIME;
+        var out = new ArrayList<InstantSample>();
+        for (Evaluator.Window w : ev.windows(m, t)) {
+            WindowSummary s = w.summary();
+            Double v = switch (c.function()) {
+                case RATE -> extrapolatedRate(m, t, true, true, s.count(), s.firstTime(), s.first(), s.lastTime(),
+                        s.last() - s.first() + s.resets());
+                case INCREASE -> extrapolatedRate(m, t, true, false, s.count(), s.firstTime(), s.first(), s.lastTime(),
+                        s.last() - s.first() + s.resets());
+                case DELTA -> extrapolatedRate(m, t, false, false, s.count(), s.firstTime(), s.first(), s.lastTime(),
+                        s.last() - s.first());
+                case AVG_OVER_TIME -> s.sum() / s.count();
+                case MIN_OVER_TIME -> s.min();
+                case MAX_OVER_TIME -> s.max();
+                case SUM_OVER_TIME -> s.sum();
+                case COUNT_OVER_TIME -> (double) s.count();
+                case LAST_OVER_TIME -> s.last();
+                default -> throw new IllegalStateException(c.function() + " is not answered from rollups");
+            };
+            if (v != null) {
+                out.add(new InstantSample(keepName ? w.labels() : LabelSets.dropName(w.labels()), t, v));
+            }
+        }
+        return new Vector(Evaluator.requireUniqueLabels(out));
+    }
+
     /**
      * functions.go's {@code extrapolatedRate} (2.42): the increase between the first and last point,
      * counter resets added back, extrapolated towards the range's ends when the points reach close
@@ -104,9 +144,6 @@ final class Functions {
         if (n < 2) {
             return null; // no sense in a rate without two points
         }
-        long rangeStart = t - (m.rangeMillis() + m.selector().offsetMillis());
-        long rangeEnd = t - m.selector().offsetMillis();
-
         double resultValue = vs[n - 1] - vs[0];
         if (isCounter) {
             double prev = vs[0];
@@ -117,15 +154,26 @@ final class Functions {
                 prev = vs[i];
             }
         }
+        return extrapolatedRate(m, t, isCounter, isRate, n, ts[0], vs[0], ts[n - 1], resultValue);
+    }
 
-        double durationToStart = (ts[0] - rangeStart) / 1000.0;
-        double durationToEnd = (rangeEnd - ts[n - 1]) / 1000.0;
-        double sampledInterval = (ts[n - 1] - ts[0]) / 1000.0;
+    /** The extrapolation of {@code extrapolatedRate}, from what it needs of the points: shared by raw points and rollups. */
+    static Double extrapolatedRate(MatrixSelector m, long t, boolean isCounter, boolean isRate, int n, long firstTime,
+                                   double first, long lastTime, double resultValue) {
+        if (n < 2) {
+            return null;
+        }
+        long rangeStart = t - (m.rangeMillis() + m.selector().offsetMillis());
+        long rangeEnd = t - m.selector().offsetMillis();
+
+        double durationToStart = (firstTime - rangeStart) / 1000.0;
+        double durationToEnd = (rangeEnd - lastTime) / 1000.0;
+        double sampledInterval = (lastTime - firstTime) / 1000.0;
         double averageDurationBetweenSamples = sampledInterval / (n - 1);
 
-        if (isCounter && resultValue > 0 && vs[0] >= 0) {
+        if (isCounter && resultValue > 0 && first >= 0) {
             // A counter cannot go below zero: do not extrapolate further back than where it would reach it.
-            double durationToZero = sampledInterval * (vs[0] / resultValue);
+            double durationToZero = sampledInterval * (first / resultValue);
             if (durationToZero < durationToStart) {
                 durationToStart = durationToZero;
             }

@@ -1,5 +1,6 @@
 package io.vigil.promql;
 
+import io.vigil.model.SeriesBuckets;
 import io.vigil.model.SeriesPoints;
 import io.vigil.model.SeriesReader;
 import io.vigil.model.Labels;
@@ -113,7 +114,9 @@ public class QueryEngine {
         }
         requireRangeType(expr);
         int steps = (int) ((endMillis - startMillis) / stepMillis) + 1;
-        var evaluator = new Evaluator(read(expr, startMillis, endMillis), lookbackMillis);
+        var plan = new Reads(startMillis, endMillis, stepMillis);
+        collect(expr, plan);
+        var evaluator = new Evaluator(plan.points, plan.buckets, lookbackMillis);
         var builders = new LinkedHashMap<Labels, SeriesBuilder>();
         for (int k = 0; k < steps; k++) {
             long t = startMillis + k * stepMillis;
@@ -146,39 +149,106 @@ public class QueryEngine {
      * a range selector over {@code [start - range, end]}, both shifted back by their offset.
      */
     private Map<VectorSelector, List<SeriesPoints>> read(Expr expr, long startMillis, long endMillis) {
-        var data = new IdentityHashMap<VectorSelector, List<SeriesPoints>>();
-        collect(expr, startMillis, endMillis, data);
-        return data;
+        var plan = new Reads(startMillis, endMillis, 0);
+        collect(expr, plan);
+        return plan.points;
     }
 
-    private void collect(Expr expr, long start, long end, Map<VectorSelector, List<SeriesPoints>> data) {
+    /**
+     * What one evaluation reads: each selector's raw points, or its rollup buckets when the steps
+     * allow an exact answer from them. {@code step} 0 means a single evaluation time.
+     */
+    private static final class Reads {
+        final long start;
+        final long end;
+        final long step;
+        final Map<VectorSelector, List<SeriesPoints>> points = new IdentityHashMap<>();
+        final Map<VectorSelector, List<SeriesBuckets>> buckets = new IdentityHashMap<>();
+
+        Reads(long start, long end, long step) {
+            this.start = start;
+            this.end = end;
+            this.step = step;
+        }
+
+        /**
+         * The widest rollup whose buckets line up with every evaluation time, the selector's offset
+         * and its range (0 for an instant selector), or 0 for none. A rollup's buckets end on
+         * multiples of its width, so that is what makes its answers exact (see {@link SeriesBuckets}).
+         */
+        long rollupWidth(VectorSelector s, long rangeMillis) {
+            if (step == 0) {
+                return 0; // one evaluation: raw points, of which the reader may skip all but the newest
+            }
+            for (long w : SeriesReader.ROLLUP_WIDTHS_MILLIS) {
+                if (step % w == 0 && Math.floorMod(start, w) == 0 && Math.floorMod(s.offsetMillis(), w) == 0
+                        && rangeMillis % w == 0) {
+                    return w;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private void collect(Expr expr, Reads plan) {
         switch (expr) {
             case NumberLiteral n -> {
             }
             case VectorSelector s -> {
-                long from = start - s.offsetMillis() - lookbackMillis;
-                long to = end - s.offsetMillis();
-                // One evaluation time: only each series' newest point counts.
-                data.put(s, start == end ? reader.readLatest(s.matchers(), from, to) : reader.read(s.matchers(), from, to));
+                long from = plan.start - s.offsetMillis() - lookbackMillis;
+                long to = plan.end - s.offsetMillis();
+                long width = plan.rollupWidth(s, 0);
+                // A point no older than the lookback lies in a bucket ending no earlier than the lookback's start.
+                if (width == 0 || !readBuckets(plan, s, width, SeriesBuckets.bucketEnd(from, width), to)) {
+                    // One evaluation time: only each series' newest point counts.
+                    plan.points.put(s, plan.step == 0 ? reader.readLatest(s.matchers(), from, to) : reader.read(s.matchers(), from, to));
+                }
             }
-            case MatrixSelector m -> {
-                VectorSelector s = m.selector();
-                data.put(s, reader.read(s.matchers(), start - s.offsetMillis() - m.rangeMillis(), end - s.offsetMillis()));
+            case MatrixSelector m -> readRaw(m, plan);
+            case ParenExpr p -> collect(p.expr(), plan);
+            case UnaryExpr u -> collect(u.expr(), plan);
+            case Call c -> {
+                if (Functions.answersFromRollups(c.function()) && c.args().getLast() instanceof MatrixSelector m) {
+                    VectorSelector s = m.selector();
+                    long width = plan.rollupWidth(s, m.rangeMillis());
+                    long first = plan.start - s.offsetMillis() - m.rangeMillis();
+                    if (width == 0 || !readBuckets(plan, s, width, first, plan.end - s.offsetMillis())) {
+                        readRaw(m, plan);
+                    }
+                    c.args().subList(0, c.args().size() - 1).forEach(a -> collect(a, plan));
+                } else {
+                    c.args().forEach(a -> collect(a, plan));
+                }
             }
-            case ParenExpr p -> collect(p.expr(), start, end, data);
-            case UnaryExpr u -> collect(u.expr(), start, end, data);
-            case Call c -> c.args().forEach(a -> collect(a, start, end, data));
             case Aggregation a -> {
                 if (a.param() != null) {
-                    collect(a.param(), start, end, data);
+                    collect(a.param(), plan);
                 }
-                collect(a.expr(), start, end, data);
+                collect(a.expr(), plan);
             }
             case BinaryExpr b -> {
-                collect(b.lhs(), start, end, data);
-                collect(b.rhs(), start, end, data);
+                collect(b.lhs(), plan);
+                collect(b.rhs(), plan);
             }
         }
+    }
+
+    private void readRaw(MatrixSelector m, Reads plan) {
+        VectorSelector s = m.selector();
+        plan.points.put(s, reader.read(s.matchers(), plan.start - s.offsetMillis() - m.rangeMillis(), plan.end - s.offsetMillis()));
+    }
+
+    /**
+     * Reads the selector's buckets; false when the reader keeps no such rollup or a bucket holds a
+     * NaN reading (whose arithmetic depends on the order of the raw points), so raw points are needed.
+     */
+    private boolean readBuckets(Reads plan, VectorSelector s, long width, long firstEnd, long lastEnd) {
+        var read = reader.readBuckets(s.matchers(), width, firstEnd, lastEnd);
+        if (read.isEmpty() || read.get().stream().anyMatch(SeriesBuckets::hasNaN)) {
+            return false;
+        }
+        plan.buckets.put(s, read.get());
+        return true;
     }
 
     /** Step values of one output series; at most one per step, in step order. */

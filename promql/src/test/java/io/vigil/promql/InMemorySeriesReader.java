@@ -1,5 +1,6 @@
 package io.vigil.promql;
 
+import io.vigil.model.SeriesBuckets;
 import io.vigil.model.SeriesPoints;
 import io.vigil.model.SeriesReader;
 import io.vigil.model.LabelMatcher;
@@ -19,6 +20,14 @@ public final class InMemorySeriesReader implements SeriesReader {
     private final List<SeriesPoints> series = new ArrayList<>();
     public final List<Read> reads = new ArrayList<>();
     private Supplier<RuntimeException> failure;
+    private boolean rollups;
+    public final List<Long> bucketReads = new ArrayList<>();
+
+    /** Answers {@link #readBuckets} too, computing the rollups from the points held. */
+    public InMemorySeriesReader withRollups() {
+        rollups = true;
+        return this;
+    }
 
     /** Adds a series from alternating times and values: {@code add(labels, 1000, 1.0, 2000, 2.0)}. */
     public InMemorySeriesReader add(Labels labels, double... timesAndValues) {
@@ -88,5 +97,33 @@ public final class InMemorySeriesReader implements SeriesReader {
             }
         }
         return result;
+    }
+
+    @Override
+    public java.util.Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
+                                                                long firstEndMillis, long lastEndMillis) {
+        if (!rollups) {
+            return java.util.Optional.empty();
+        }
+        bucketReads.add(widthMillis);
+        var result = new ArrayList<SeriesBuckets>();
+        for (SeriesPoints s : series) {
+            if (!matchers.stream().allMatch(m -> m.matches(s.labels()))) {
+                continue;
+            }
+            var all = SeriesBuckets.of(s, widthMillis);
+            var kept = new SeriesBuckets.Builder(s.labels(), widthMillis);
+            for (int i = 0; i < all.size(); i++) {
+                if (all.ends()[i] >= firstEndMillis && all.ends()[i] <= lastEndMillis) {
+                    kept.addBucket(all.ends()[i], all.counts()[i], all.sums()[i], all.mins()[i], all.maxes()[i],
+                            all.firstTimes()[i], all.firsts()[i], all.lastTimes()[i], all.lasts()[i], all.resets()[i],
+                            all.staleTimes()[i], all.nanCounts()[i]);
+                }
+            }
+            if (!kept.isEmpty()) {
+                result.add(kept.build());
+            }
+        }
+        return java.util.Optional.of(result);
     }
 }
