@@ -12,6 +12,8 @@ final class AdvisoryLocks {
 
     /** Schema DDL, partition creation and partition drops: "vigil" in ASCII plus a tag. */
     static final long SCHEMA_KEY = 0x7669_6769_6C00_0001L;
+    /** Recomputing the buckets of one rollup table: two maintainers must not rewrite the same buckets at once. */
+    static final long ROLLUP_KEY = 0x7669_6769_6C00_0002L;
     /** First key of the two-int space used for Kafka partition offsets. */
     static final int OFFSETS_CLASS = 0x7669_6701;
 
@@ -21,6 +23,13 @@ final class AdvisoryLocks {
     static void lockSchema(Connection c) throws SQLException {
         try (var st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             st.setLong(1, SCHEMA_KEY);
+            st.execute();
+        }
+    }
+
+    static void lockRollups(Connection c, Rollups rollup) throws SQLException {
+        try (var st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            st.setLong(1, ROLLUP_KEY + rollup.ordinal());
             st.execute();
         }
     }

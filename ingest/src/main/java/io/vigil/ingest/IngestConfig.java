@@ -2,9 +2,11 @@ package io.vigil.ingest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import io.vigil.model.Topics;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@code vigil.ingest.*}: the time-series store and the Kafka → store writer. */
 @ConfigMapping(prefix = "vigil.ingest")
@@ -33,6 +35,19 @@ public interface IngestConfig {
     /** Points older than this are not stored, and dropped from the store. */
     @WithDefault("30d")
     Duration retention();
+
+    /** 1-minute rollup buckets older than this are deleted; by default as long as {@link #retention()}. */
+    @WithName("rollup-1m-retention")
+    Optional<Duration> minuteRollupRetention();
+
+    /** 1-hour rollup buckets older than this are deleted. */
+    @WithName("rollup-1h-retention")
+    @WithDefault("400d")
+    Duration hourRollupRetention();
+
+    /** How often the rollups of newly written points are brought up to date. */
+    @WithDefault("30s")
+    Duration rollupInterval();
 
     /** Days after today for which partitions exist ahead of time (partitioned layout). */
     @WithDefault("2")

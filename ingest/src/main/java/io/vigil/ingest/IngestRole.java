@@ -55,7 +55,8 @@ public class IngestRole {
     }
 
     synchronized void start() {
-        var settings = new StoreSettings(config.retention(), config.premakeDays());
+        var settings = new StoreSettings(config.retention(), config.premakeDays(),
+                config.minuteRollupRetention().orElse(config.retention()), config.hourRollupRetention());
         layout = new StoreSchema(dataSource, config.layout(), settings).ensure();
         if (!roles.contains(Role.INGEST)) {
             LOG.infof("ingest role not enabled (%s); store schema only", Role.CONFIG_KEY);
@@ -72,7 +73,7 @@ public class IngestRole {
         consumer = new IngestConsumer(consumerSettings, writer);
         consumer.start();
 
-        maintenanceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        maintenanceTimer = Executors.newScheduledThreadPool(2, r -> {
             var t = new Thread(r, "vigil-store-maintenance");
             t.setDaemon(true);
             return t;
@@ -81,6 +82,8 @@ public class IngestRole {
         // The schema step just premade partitions; the first run also applies retention right away.
         maintenanceTimer.scheduleWithFixedDelay(new StoreMaintenance(dataSource, layout, Clock.systemUTC()), 0, every,
                 TimeUnit.MILLISECONDS);
+        maintenanceTimer.scheduleWithFixedDelay(new RollupMaintainer(dataSource, settings, Clock.systemUTC()),
+                config.rollupInterval().toMillis(), config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("ingest role started: topic %s, group %s, %s layout", config.topic(), config.consumerGroup(), layout.name());
     }
 

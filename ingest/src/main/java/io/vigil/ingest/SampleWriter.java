@@ -155,6 +155,7 @@ public final class SampleWriter {
 
         long points = 0;
         if (!fresh.isEmpty()) {
+            markRollupsPending(tx, fresh);
             var copyApi = tx.unwrap(PGConnection.class).getCopyAPI();
             try (var copy = new PgCopyBinary(copyApi.copyIn(PgCopyBinary.SQL))) {
                 for (int j = 0; j < fresh.size(); j++) {
@@ -174,6 +175,27 @@ public final class SampleWriter {
         offsets.advance(tx, next);
         var result = new WriteResult(fresh.size(), points, skipped, expired, resolved.created());
         return new Outcome(result, resolved.fresh());
+    }
+
+    /** Records the time range of these points as pending for every rollup, in the same transaction as the points. */
+    private static void markRollupsPending(Connection tx, List<ConsumedBatch> fresh) throws SQLException {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (ConsumedBatch b : fresh) {
+            min = Math.min(min, b.batch().timestampMillis());
+            max = Math.max(max, b.batch().timestampMillis());
+        }
+        var from = java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli(min), ZoneOffset.UTC);
+        var to = java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli(max), ZoneOffset.UTC);
+        try (var st = tx.prepareStatement("INSERT INTO " + Rollups.PENDING_TABLE + " (width_seconds, from_time, to_time) VALUES (?, ?, ?)")) {
+            for (Rollups r : Rollups.values()) {
+                st.setInt(1, (int) r.width().toSeconds());
+                st.setObject(2, from);
+                st.setObject(3, to);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
     }
 
     /** The Kafka range of the batches, e.g. "vigil.samples/0@17..42, vigil.samples/3@5..9". */

@@ -52,11 +52,23 @@ public final class StoreSchema {
             StoreLayout layout = Tx.run(c, tx -> {
                 AdvisoryLocks.lockSchema(tx);
                 StoreLayout chosen = choose(ServerFacts.read(tx));
+                boolean rollupsExisted = tableExists(tx, Rollups.PENDING_TABLE);
                 for (String sql : COMMON_DDL) {
                     execute(tx, sql, "common schema");
                 }
                 for (String sql : chosen.ddl()) {
                     execute(tx, sql, chosen.name() + " layout");
+                }
+                for (String sql : Rollups.ddl()) {
+                    execute(tx, sql, "rollups");
+                }
+                if (!rollupsExisted) {
+                    // A store from before rollups: its points are all pending, or reads from rollups would miss them.
+                    for (Rollups r : Rollups.values()) {
+                        execute(tx, "INSERT INTO " + Rollups.PENDING_TABLE + " (width_seconds, from_time, to_time)"
+                                + " SELECT " + r.width().toSeconds() + ", min(time), max(time) FROM samples HAVING count(*) > 0",
+                                "rollups");
+                    }
                 }
                 return chosen;
             });
@@ -65,6 +77,16 @@ public final class StoreSchema {
             return layout;
         } catch (SQLException e) {
             throw new StoreException("creating the time-series store schema failed", e);
+        }
+    }
+
+    private static boolean tableExists(Connection c, String table) throws SQLException {
+        try (var st = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            st.setString(1, table);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 

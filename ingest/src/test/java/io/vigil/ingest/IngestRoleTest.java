@@ -25,11 +25,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class IngestRoleTest {
 
     record Config(LayoutChoice layout, String consumerGroup, String topic, int batchRows, Duration batchMaxWait,
-                  Duration retention, int premakeDays, Duration maintenanceInterval) implements IngestConfig {
+                  Duration retention, int premakeDays, Duration maintenanceInterval, Optional<Duration> minuteRollupRetention,
+                  Duration hourRollupRetention, Duration rollupInterval) implements IngestConfig {
 
         static Config forTopic(String topic) {
             return new Config(LayoutChoice.AUTO, "role-test-" + topic, topic, 5000, Duration.ofMillis(100), Duration.ofDays(30), 2,
-                    Duration.ofHours(1));
+                    Duration.ofHours(1), Optional.empty(), Duration.ofDays(400), Duration.ofSeconds(30));
         }
     }
 
@@ -50,7 +51,8 @@ class IngestRoleTest {
         try {
             assertThat(role.layout()).isInstanceOf(PartitionedLayout.class);
             assertThat(role.consumer()).isEmpty();
-            assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname IN ('series', 'samples', 'ingest_offsets')")).isEqualTo(3);
+            assertThat(db.count("SELECT count(*) FROM pg_class WHERE relname IN ('series', 'samples', 'ingest_offsets',"
+                    + " 'samples_1m', 'samples_1h', 'rollup_pending')")).isEqualTo(6);
         } finally {
             role.stop();
         }
