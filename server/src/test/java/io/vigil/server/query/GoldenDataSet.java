@@ -65,7 +65,10 @@ final class GoldenDataSet {
         return new GoldenDataSet(start, series);
     }
 
-    /** Increments of 0–99.75 in quarters per scrape; a reset to a small value at 37 min when asked. */
+    /**
+     * Increments of 0–99.75 in quarters per scrape; a reset to a small value at 37 min 15 s when asked: the first
+     * point of a minute, so a rollup sees the reset between two buckets, not inside one.
+     */
     private static SeriesPoints counter(Labels labels, long start, Random random, boolean reset, int firstPoint) {
         int n = POINTS - firstPoint;
         long[] ts = new long[n];
@@ -75,7 +78,7 @@ final class GoldenDataSet {
             int point = firstPoint + i;
             ts[i] = start + point * STEP_MILLIS;
             v += random.nextInt(400) / 4.0;
-            if (reset && point == 148) {
+            if (reset && point == 149) {
                 v = random.nextInt(40) / 4.0;
             }
             vs[i] = v;
