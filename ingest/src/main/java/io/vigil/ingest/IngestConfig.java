@@ -49,6 +49,14 @@ public interface IngestConfig {
     @WithDefault("30s")
     Duration rollupInterval();
 
+    /** Series one target may own; its further new series are refused (existing ones still stored). 0: no limit. */
+    @WithDefault("20000")
+    int maxSeriesPerTarget();
+
+    /** New series the whole store may create in any rolling hour. 0: no limit. */
+    @WithDefault("200000")
+    int maxNewSeriesPerHour();
+
     /** Days after today for which partitions exist ahead of time (partitioned layout). */
     @WithDefault("2")
     int premakeDays();

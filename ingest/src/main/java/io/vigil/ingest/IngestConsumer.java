@@ -50,6 +50,8 @@ public final class IngestConsumer implements AutoCloseable {
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicLong batchesSkipped = new AtomicLong();
     private final AtomicLong pointsExpired = new AtomicLong();
+    private final AtomicLong seriesRefused = new AtomicLong();
+    private final AtomicLong pointsRefused = new AtomicLong();
     private final AtomicLong decodeErrors = new AtomicLong();
     private final AtomicLong writeRetries = new AtomicLong();
     private final AtomicLong flushes = new AtomicLong();
@@ -218,6 +220,8 @@ public final class IngestConsumer implements AutoCloseable {
         batchesWritten.addAndGet(result.batchesWritten());
         batchesSkipped.addAndGet(result.batchesSkipped());
         pointsExpired.addAndGet(result.pointsExpired());
+        seriesRefused.addAndGet(result.seriesRefused());
+        pointsRefused.addAndGet(result.pointsRefused());
         flushes.incrementAndGet();
         if (result.batchesSkipped() > 0) {
             LOG.infof("skipped %d batches already in the store (redelivered by Kafka)", result.batchesSkipped());
@@ -365,6 +369,16 @@ public final class IngestConsumer implements AutoCloseable {
     /** Points dropped because they were older than the retention. */
     public long pointsExpired() {
         return pointsExpired.get();
+    }
+
+    /** New series the cardinality guard refused. */
+    public long seriesRefused() {
+        return seriesRefused.get();
+    }
+
+    /** Points not stored because their series was refused by the cardinality guard. */
+    public long pointsRefused() {
+        return pointsRefused.get();
     }
 
     /** Records that could not be decoded and were skipped. */

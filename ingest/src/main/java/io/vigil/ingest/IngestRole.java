@@ -65,7 +65,8 @@ public class IngestRole {
         String servers = bootstrapServers.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "the ingest role needs vigil.kafka.bootstrap-servers; set it, or leave ingest out of " + Role.CONFIG_KEY));
         var offsets = new OffsetStore(dataSource, config.consumerGroup());
-        var writer = new SampleWriter(dataSource, layout, offsets, config.retention());
+        var writer = new SampleWriter(dataSource, layout, offsets, config.retention(),
+                new SeriesLimits(config.maxSeriesPerTarget(), config.maxNewSeriesPerHour()), Clock.systemUTC());
         var consumerSettings = ConsumerSettings.defaults(servers)
                 .withTopic(config.topic())
                 .withGroup(config.consumerGroup())

@@ -45,15 +45,24 @@ public final class SampleWriter {
     private final Duration retention;
     private final Clock clock;
     private final SeriesDictionary series = new SeriesDictionary();
+    private final CardinalityGuard guard;
 
-    public SampleWriter(DataSource dataSource, StoreLayout layout, OffsetStore offsets, Duration retention, Clock clock) {
+    public SampleWriter(DataSource dataSource, StoreLayout layout, OffsetStore offsets, Duration retention, SeriesLimits limits,
+                        Clock clock) {
         this.dataSource = dataSource;
         this.layout = layout;
         this.offsets = offsets;
         this.retention = retention;
         this.clock = clock;
+        this.guard = new CardinalityGuard(limits, clock);
     }
 
+    /** Without series limits. */
+    public SampleWriter(DataSource dataSource, StoreLayout layout, OffsetStore offsets, Duration retention, Clock clock) {
+        this(dataSource, layout, offsets, retention, SeriesLimits.NONE, clock);
+    }
+
+    /** Without series limits. */
     public SampleWriter(DataSource dataSource, StoreLayout layout, OffsetStore offsets, Duration retention) {
         this(dataSource, layout, offsets, retention, Clock.systemUTC());
     }
@@ -98,16 +107,18 @@ public final class SampleWriter {
                 layout.ensureDays(c, days);
                 Outcome outcome = Tx.run(c, tx -> writeInTransaction(tx, batches, next, cutoffMillis, futureMillis));
                 series.remember(outcome.newSeries());
+                guard.created(outcome.createdByTarget());
                 return outcome.result();
             } catch (SQLException | RuntimeException e) {
                 // The failure may come from a partition dropped by retention elsewhere; look again next time.
                 layout.forgetCachedState();
+                guard.forget();
                 throw e;
             }
         }
     }
 
-    private record Outcome(WriteResult result, Map<SeriesKey, Long> newSeries) {
+    private record Outcome(WriteResult result, Map<SeriesKey, Long> newSeries, Map<String, Integer> createdByTarget) {
     }
 
     private static boolean inRange(ConsumedBatch b, long cutoffMillis, long futureMillis) {
@@ -140,20 +151,21 @@ public final class SampleWriter {
         }
 
         var keysPerBatch = new ArrayList<SeriesKey[]>(fresh.size());
-        Set<SeriesKey> distinct = new HashSet<>();
+        Map<SeriesKey, String> distinct = new HashMap<>();
         for (ConsumedBatch b : fresh) {
             SampleBatch batch = b.batch();
             var keys = new SeriesKey[batch.samples().size()];
             for (int i = 0; i < keys.length; i++) {
                 Sample s = batch.samples().get(i);
                 keys[i] = new SeriesKey(s.metric(), batch.seriesLabels(s));
-                distinct.add(keys[i]);
+                distinct.putIfAbsent(keys[i], batch.targetId());
             }
             keysPerBatch.add(keys);
         }
-        var resolved = series.resolve(tx, distinct);
+        var resolved = series.resolve(tx, distinct, guard);
 
         long points = 0;
+        long refusedPoints = 0;
         if (!fresh.isEmpty()) {
             markRollupsPending(tx, fresh);
             var copyApi = tx.unwrap(PGConnection.class).getCopyAPI();
@@ -163,7 +175,12 @@ public final class SampleWriter {
                     long micros = PgCopyBinary.toPgMicros(batch.timestampMillis());
                     SeriesKey[] keys = keysPerBatch.get(j);
                     for (int i = 0; i < keys.length; i++) {
-                        copy.row(micros, resolved.ids().get(keys[i]), batch.samples().get(i).value());
+                        Long id = resolved.ids().get(keys[i]);
+                        if (id == null) {
+                            refusedPoints++; // a new series the cardinality guard refused
+                        } else {
+                            copy.row(micros, id, batch.samples().get(i).value());
+                        }
                     }
                 }
                 points = copy.finish();
@@ -173,8 +190,8 @@ public final class SampleWriter {
             }
         }
         offsets.advance(tx, next);
-        var result = new WriteResult(fresh.size(), points, skipped, expired, resolved.created());
-        return new Outcome(result, resolved.fresh());
+        var result = new WriteResult(fresh.size(), points, skipped, expired, resolved.created(), resolved.refused(), refusedPoints);
+        return new Outcome(result, resolved.fresh(), resolved.createdByTarget());
     }
 
     /** Records the time range of these points as pending for every rollup, in the same transaction as the points. */

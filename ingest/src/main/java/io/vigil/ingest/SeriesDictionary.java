@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,14 +20,17 @@ final class SeriesDictionary {
     private final Map<SeriesKey, Long> cache = new ConcurrentHashMap<>();
 
     /**
-     * The ids of {@code keys}, creating the missing series inside the caller's transaction.
-     * Newly created ids are returned but not cached: should the transaction roll back, they would
-     * name series that do not exist. Call {@link #remember} after the commit.
+     * The ids of {@code keys}, creating the missing series inside the caller's transaction, as far as
+     * the guard admits them; a refused key has no id in the result. Newly created ids are returned
+     * but not cached: should the transaction roll back, they would name series that do not exist.
+     * Call {@link #remember} after the commit.
+     *
+     * @param keys each series with the target whose batch brings it (the owner, should it be created)
      */
-    Resolved resolve(Connection tx, Set<SeriesKey> keys) throws SQLException {
+    Resolved resolve(Connection tx, Map<SeriesKey, String> keys, CardinalityGuard guard) throws SQLException {
         var ids = new HashMap<SeriesKey, Long>(keys.size() * 2);
         var missing = new ArrayList<SeriesKey>();
-        for (SeriesKey key : keys) {
+        for (SeriesKey key : keys.keySet()) {
             Long id = cache.get(key);
             if (id != null) {
                 ids.put(key, id);
@@ -35,26 +39,41 @@ final class SeriesDictionary {
             }
         }
         if (missing.isEmpty()) {
-            return new Resolved(ids, Map.of(), 0);
+            return new Resolved(ids, Map.of(), Map.of(), 0);
         }
-        // A stable order: two writers inserting overlapping new series then lock index entries in
-        // the same order and cannot deadlock.
-        var json = new HashMap<SeriesKey, String>();
-        missing.forEach(k -> json.put(k, LabelsJson.write(k.labels())));
-        missing.sort(Comparator.comparing(SeriesKey::metric).thenComparing(json::get));
-        String[] metrics = missing.stream().map(SeriesKey::metric).toArray(String[]::new);
-        String[] labels = missing.stream().map(json::get).toArray(String[]::new);
-        int created;
         var fresh = new HashMap<SeriesKey, Long>();
-
-        try (var st = tx.prepareStatement("""
-                INSERT INTO series (metric, labels)
-                SELECT m, l::jsonb FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(m, l, n) ORDER BY n
-                ON CONFLICT (metric, labels) DO NOTHING""")) {
-            st.setArray(1, tx.createArrayOf("text", metrics));
-            st.setArray(2, tx.createArrayOf("text", labels));
-            created = st.executeUpdate();
+        find(tx, missing, fresh);
+        var candidates = new LinkedHashMap<SeriesKey, String>();
+        for (SeriesKey key : missing) {
+            if (!fresh.containsKey(key)) {
+                candidates.put(key, keys.get(key));
+            }
         }
+        var createdByTarget = new HashMap<String, Integer>();
+        int refused = 0;
+        if (!candidates.isEmpty()) {
+            Set<SeriesKey> admitted = guard.admit(tx, candidates);
+            refused = candidates.size() - admitted.size();
+            var toCreate = new ArrayList<>(admitted);
+            insert(tx, toCreate, candidates, createdByTarget);
+            find(tx, toCreate, fresh);
+            for (SeriesKey key : toCreate) {
+                if (!fresh.containsKey(key)) {
+                    throw new SQLException("series " + key.metric() + key.labels() + " was neither inserted nor found");
+                }
+            }
+        }
+        ids.putAll(fresh);
+        return new Resolved(ids, fresh, createdByTarget, refused);
+    }
+
+    /** Adds the ids of those {@code keys} that exist to {@code into}. */
+    private static void find(Connection tx, List<SeriesKey> keys, Map<SeriesKey, Long> into) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        String[] metrics = keys.stream().map(SeriesKey::metric).toArray(String[]::new);
+        String[] labels = keys.stream().map(k -> LabelsJson.write(k.labels())).toArray(String[]::new);
         try (var st = tx.prepareStatement("""
                 SELECT s.id, s.metric, s.labels::text FROM series s
                 JOIN unnest(?::text[], ?::text[]) AS u(m, l) ON s.metric = u.m AND s.labels = u.l::jsonb""")) {
@@ -62,25 +81,52 @@ final class SeriesDictionary {
             st.setArray(2, tx.createArrayOf("text", labels));
             try (var rs = st.executeQuery()) {
                 while (rs.next()) {
-                    fresh.put(new SeriesKey(rs.getString(2), LabelsJson.read(rs.getString(3))), rs.getLong(1));
+                    into.put(new SeriesKey(rs.getString(2), LabelsJson.read(rs.getString(3))), rs.getLong(1));
                 }
             }
         }
-        for (SeriesKey key : missing) {
-            if (!fresh.containsKey(key)) {
-                throw new SQLException("series " + key.metric() + key.labels() + " was neither inserted nor found");
+    }
+
+    /** Inserts the series, owned by their targets; counts what this transaction really inserted, by target. */
+    private static void insert(Connection tx, List<SeriesKey> keys, Map<SeriesKey, String> targets,
+                               Map<String, Integer> createdByTarget) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        // A stable order: two writers inserting overlapping new series then lock index entries in
+        // the same order and cannot deadlock.
+        var json = new HashMap<SeriesKey, String>();
+        keys.forEach(k -> json.put(k, LabelsJson.write(k.labels())));
+        keys.sort(Comparator.comparing(SeriesKey::metric).thenComparing(json::get));
+        String[] metrics = keys.stream().map(SeriesKey::metric).toArray(String[]::new);
+        String[] labels = keys.stream().map(json::get).toArray(String[]::new);
+        String[] owners = keys.stream().map(targets::get).toArray(String[]::new);
+        try (var st = tx.prepareStatement("""
+                INSERT INTO series (metric, labels, target)
+                SELECT m, l::jsonb, t FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(m, l, t, n) ORDER BY n
+                ON CONFLICT (metric, labels) DO NOTHING RETURNING target""")) {
+            st.setArray(1, tx.createArrayOf("text", metrics));
+            st.setArray(2, tx.createArrayOf("text", labels));
+            st.setArray(3, tx.createArrayOf("text", owners));
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    createdByTarget.merge(rs.getString(1), 1, Integer::sum);
+                }
             }
         }
-        ids.putAll(fresh);
-        return new Resolved(ids, fresh, created);
     }
 
     /**
-     * @param ids     every requested key's id
-     * @param fresh   the ids that were not cached yet, to {@link #remember} after the commit
-     * @param created how many series this transaction inserted
+     * @param ids             the id of every requested key that exists now (refused keys have none)
+     * @param fresh           the ids that were not cached yet, to {@link #remember} after the commit
+     * @param createdByTarget how many series this transaction inserted, by owning target
+     * @param refused         how many new series the guard refused
      */
-    record Resolved(Map<SeriesKey, Long> ids, Map<SeriesKey, Long> fresh, int created) {
+    record Resolved(Map<SeriesKey, Long> ids, Map<SeriesKey, Long> fresh, Map<String, Integer> createdByTarget, int refused) {
+
+        int created() {
+            return createdByTarget.values().stream().mapToInt(Integer::intValue).sum();
+        }
     }
 
     /** Caches ids after the transaction that created them committed. */

@@ -22,6 +22,8 @@ public final class StoreSchema {
     static final List<String> COMMON_DDL = List.of(
             "CREATE TABLE IF NOT EXISTS series (id bigserial PRIMARY KEY, metric text NOT NULL, labels jsonb NOT NULL,"
                     + " UNIQUE (metric, labels))",
+            // The target whose batch created the series: the cardinality guard counts series per target.
+            "ALTER TABLE series ADD COLUMN IF NOT EXISTS target text",
             "CREATE TABLE IF NOT EXISTS ingest_offsets (consumer_group text NOT NULL, topic text NOT NULL,"
                     + " partition int NOT NULL, next_offset bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
                     + " PRIMARY KEY (consumer_group, topic, partition))");

@@ -26,11 +26,12 @@ class IngestRoleTest {
 
     record Config(LayoutChoice layout, String consumerGroup, String topic, int batchRows, Duration batchMaxWait,
                   Duration retention, int premakeDays, Duration maintenanceInterval, Optional<Duration> minuteRollupRetention,
-                  Duration hourRollupRetention, Duration rollupInterval) implements IngestConfig {
+                  Duration hourRollupRetention, Duration rollupInterval, int maxSeriesPerTarget, int maxNewSeriesPerHour)
+            implements IngestConfig {
 
         static Config forTopic(String topic) {
             return new Config(LayoutChoice.AUTO, "role-test-" + topic, topic, 5000, Duration.ofMillis(100), Duration.ofDays(30), 2,
-                    Duration.ofHours(1), Optional.empty(), Duration.ofDays(400), Duration.ofSeconds(30));
+                    Duration.ofHours(1), Optional.empty(), Duration.ofDays(400), Duration.ofSeconds(30), 20_000, 200_000);
         }
     }
 

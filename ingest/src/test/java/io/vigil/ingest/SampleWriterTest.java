@@ -61,13 +61,13 @@ class SampleWriterTest {
         batches.addAll(Batches.series(1, "shop", "shop-1", recent, 5));
 
         var first = writer.write(batches);
-        assertThat(first).isEqualTo(new WriteResult(15, 15 * Batches.POINTS_PER_SCRAPE, 0, 0, 8));
+        assertThat(first).isEqualTo(new WriteResult(15, 15 * Batches.POINTS_PER_SCRAPE, 0, 0, 8, 0, 0));
         assertThat(rows()).isEqualTo(60);
         assertThat(storedOffsets()).isEqualTo(Map.of(0, 10L, 1, 5L));
 
         // Kafka redelivers everything, to a writer that has never seen these series (a restarted process).
         var again = writer(RETENTION).write(batches);
-        assertThat(again).isEqualTo(new WriteResult(0, 0, 15, 0, 0));
+        assertThat(again).isEqualTo(new WriteResult(0, 0, 15, 0, 0, 0, 0));
         assertThat(rows()).isEqualTo(60);
 
         // Redelivery overlapping new records: only offsets 10..14 of partition 0 are new.

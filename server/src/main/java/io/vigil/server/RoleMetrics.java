@@ -103,6 +103,10 @@ public class RoleMetrics {
         counter("vigil_ingest_batches_redelivered", "redelivered batches skipped because already stored", consumer,
                 IngestConsumer::batchesSkipped);
         counter("vigil_ingest_points_expired", "points not stored: older than the retention, or stamped over 1 h ahead", consumer, IngestConsumer::pointsExpired);
+        counter("vigil_ingest_series_refused", "new series refused by the cardinality guard (vigil.ingest.max-series-per-target,"
+                + " max-new-series-per-hour); the log names the target", consumer, IngestConsumer::seriesRefused);
+        counter("vigil_ingest_points_refused", "points not stored because their new series was refused", consumer,
+                IngestConsumer::pointsRefused);
         counter("vigil_ingest_decode_errors", "Kafka records that were not sample batches", consumer, IngestConsumer::decodeErrors);
         counter("vigil_ingest_write_retries", "store writes retried (database slow or down)", consumer, IngestConsumer::writeRetries);
         Gauge.builder("vigil_ingest_paused", consumer, c -> c.isPaused() ? 1 : 0)
