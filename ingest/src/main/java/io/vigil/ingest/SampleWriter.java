@@ -1,5 +1,6 @@
 package io.vigil.ingest;
 
+import io.vigil.model.Labels;
 import io.vigil.model.Sample;
 import io.vigil.model.SampleBatch;
 import org.apache.kafka.common.TopicPartition;
@@ -106,7 +107,7 @@ public final class SampleWriter {
                 // which should not be held for the whole COPY.
                 layout.ensureDays(c, days);
                 Outcome outcome = Tx.run(c, tx -> writeInTransaction(tx, batches, next, cutoffMillis, futureMillis));
-                series.remember(outcome.newSeries());
+                outcome.learned().forEach(l -> series.remember(l.targetLabels(), l.sample(), l.id()));
                 guard.created(outcome.createdByTarget());
                 return outcome.result();
             } catch (SQLException | RuntimeException e) {
@@ -118,8 +119,16 @@ public final class SampleWriter {
         }
     }
 
-    private record Outcome(WriteResult result, Map<SeriesKey, Long> newSeries, Map<String, Integer> createdByTarget) {
+    /** Series ids not yet cached, by the target labels and sample key they arrived with: cached after the commit. */
+    private record Learned(Labels targetLabels, SeriesDictionary.SampleKey sample, long id) {
     }
+
+    private record Outcome(WriteResult result, List<Learned> learned, Map<String, Integer> createdByTarget) {
+    }
+
+    /** Ids are bigserial, so never negative: these two mark points whose id is not known yet, or refused. */
+    private static final long UNRESOLVED = -1;
+    private static final long REFUSED = -2;
 
     private static boolean inRange(ConsumedBatch b, long cutoffMillis, long futureMillis) {
         long t = b.batch().timestampMillis();
@@ -150,22 +159,47 @@ public final class SampleWriter {
             }
         }
 
-        var keysPerBatch = new ArrayList<SeriesKey[]>(fresh.size());
-        Map<SeriesKey, String> distinct = new HashMap<>();
+        // Ids from the cache where possible; the rest are resolved (and maybe created) together.
+        var idsPerBatch = new ArrayList<long[]>(fresh.size());
+        Map<SeriesKey, String> missing = new HashMap<>();
         for (ConsumedBatch b : fresh) {
             SampleBatch batch = b.batch();
-            var keys = new SeriesKey[batch.samples().size()];
-            for (int i = 0; i < keys.length; i++) {
+            Map<SeriesDictionary.SampleKey, Long> cached = series.cached(batch.labels());
+            var ids = new long[batch.samples().size()];
+            for (int i = 0; i < ids.length; i++) {
                 Sample s = batch.samples().get(i);
-                keys[i] = new SeriesKey(s.metric(), batch.seriesLabels(s));
-                distinct.putIfAbsent(keys[i], batch.targetId());
+                Long id = cached == null ? null : cached.get(new SeriesDictionary.SampleKey(s.metric(), s.labels()));
+                if (id != null) {
+                    ids[i] = id;
+                } else {
+                    ids[i] = UNRESOLVED;
+                    missing.putIfAbsent(new SeriesKey(s.metric(), batch.seriesLabels(s)), batch.targetId());
+                }
             }
-            keysPerBatch.add(keys);
+            idsPerBatch.add(ids);
         }
-        var resolved = series.resolve(tx, distinct, guard);
+        var resolved = series.resolve(tx, missing, guard);
+        var learned = new ArrayList<Learned>();
+        long refusedPoints = 0;
+        for (int j = 0; j < fresh.size(); j++) {
+            SampleBatch batch = fresh.get(j).batch();
+            long[] ids = idsPerBatch.get(j);
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] == UNRESOLVED) {
+                    Sample s = batch.samples().get(i);
+                    Long id = resolved.ids().get(new SeriesKey(s.metric(), batch.seriesLabels(s)));
+                    if (id == null) {
+                        ids[i] = REFUSED; // a new series the cardinality guard refused
+                        refusedPoints++;
+                    } else {
+                        ids[i] = id;
+                        learned.add(new Learned(batch.labels(), new SeriesDictionary.SampleKey(s.metric(), s.labels()), id));
+                    }
+                }
+            }
+        }
 
         long points = 0;
-        long refusedPoints = 0;
         if (!fresh.isEmpty()) {
             markRollupsPending(tx, fresh);
             var copyApi = tx.unwrap(PGConnection.class).getCopyAPI();
@@ -173,13 +207,10 @@ public final class SampleWriter {
                 for (int j = 0; j < fresh.size(); j++) {
                     SampleBatch batch = fresh.get(j).batch();
                     long micros = PgCopyBinary.toPgMicros(batch.timestampMillis());
-                    SeriesKey[] keys = keysPerBatch.get(j);
-                    for (int i = 0; i < keys.length; i++) {
-                        Long id = resolved.ids().get(keys[i]);
-                        if (id == null) {
-                            refusedPoints++; // a new series the cardinality guard refused
-                        } else {
-                            copy.row(micros, id, batch.samples().get(i).value());
+                    long[] ids = idsPerBatch.get(j);
+                    for (int i = 0; i < ids.length; i++) {
+                        if (ids[i] != REFUSED) {
+                            copy.row(micros, ids[i], batch.samples().get(i).value());
                         }
                     }
                 }
@@ -191,7 +222,7 @@ public final class SampleWriter {
         }
         offsets.advance(tx, next);
         var result = new WriteResult(fresh.size(), points, skipped, expired, resolved.created(), resolved.refused(), refusedPoints);
-        return new Outcome(result, resolved.fresh(), resolved.createdByTarget());
+        return new Outcome(result, learned, resolved.createdByTarget());
     }
 
     /** Records the time range of these points as pending for every rollup, in the same transaction as the points. */

@@ -1,5 +1,7 @@
 package io.vigil.ingest;
 
+import io.vigil.model.Labels;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -14,13 +16,26 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Series ids by metric and labels. Ids are cached for the life of the process: a series, once
  * created, never changes its id, and almost every point belongs to a series seen before.
+ *
+ * <p>The cache is keyed the way points arrive: by the batch's target labels, then by metric and the
+ * sample's own labels. A hit thus costs one lookup of the target's label set per batch and one cheap
+ * lookup per point, without merging label sets; and a target's labels are held once, not per series.
  */
 final class SeriesDictionary {
 
-    private final Map<SeriesKey, Long> cache = new ConcurrentHashMap<>();
+    /** A sample's own part of its series: the metric and the labels beyond its target's. */
+    record SampleKey(String metric, Labels labels) {
+    }
+
+    private final Map<Labels, Map<SampleKey, Long>> cache = new ConcurrentHashMap<>();
+
+    /** The cached ids of a target's series, by sample key; null when none is cached. */
+    Map<SampleKey, Long> cached(Labels targetLabels) {
+        return cache.get(targetLabels);
+    }
 
     /**
-     * The ids of {@code keys}, creating the missing series inside the caller's transaction, as far as
+     * The ids of {@code keys} (not cached), creating the missing series inside the caller's transaction, as far as
      * the guard admits them; a refused key has no id in the result. Newly created ids are returned
      * but not cached: should the transaction roll back, they would name series that do not exist.
      * Call {@link #remember} after the commit.
@@ -28,18 +43,9 @@ final class SeriesDictionary {
      * @param keys each series with the target whose batch brings it (the owner, should it be created)
      */
     Resolved resolve(Connection tx, Map<SeriesKey, String> keys, CardinalityGuard guard) throws SQLException {
-        var ids = new HashMap<SeriesKey, Long>(keys.size() * 2);
-        var missing = new ArrayList<SeriesKey>();
-        for (SeriesKey key : keys.keySet()) {
-            Long id = cache.get(key);
-            if (id != null) {
-                ids.put(key, id);
-            } else {
-                missing.add(key);
-            }
-        }
+        var missing = new ArrayList<>(keys.keySet());
         if (missing.isEmpty()) {
-            return new Resolved(ids, Map.of(), Map.of(), 0);
+            return new Resolved(Map.of(), Map.of(), 0);
         }
         var fresh = new HashMap<SeriesKey, Long>();
         find(tx, missing, fresh);
@@ -63,8 +69,7 @@ final class SeriesDictionary {
                 }
             }
         }
-        ids.putAll(fresh);
-        return new Resolved(ids, fresh, createdByTarget, refused);
+        return new Resolved(fresh, createdByTarget, refused);
     }
 
     /** Adds the ids of those {@code keys} that exist to {@code into}. */
@@ -117,28 +122,20 @@ final class SeriesDictionary {
     }
 
     /**
-     * @param ids             the id of every requested key that exists now (refused keys have none)
-     * @param fresh           the ids that were not cached yet, to {@link #remember} after the commit
+     * @param ids             the id of every requested key that exists now (refused keys have none), to
+     *                        {@link #remember} after the commit
      * @param createdByTarget how many series this transaction inserted, by owning target
      * @param refused         how many new series the guard refused
      */
-    record Resolved(Map<SeriesKey, Long> ids, Map<SeriesKey, Long> fresh, Map<String, Integer> createdByTarget, int refused) {
+    record Resolved(Map<SeriesKey, Long> ids, Map<String, Integer> createdByTarget, int refused) {
 
         int created() {
             return createdByTarget.values().stream().mapToInt(Integer::intValue).sum();
         }
     }
 
-    /** Caches ids after the transaction that created them committed. */
-    void remember(Map<SeriesKey, Long> ids) {
-        cache.putAll(ids);
-    }
-
-    void clear() {
-        cache.clear();
-    }
-
-    int size() {
-        return cache.size();
+    /** Caches the id of a series under the target labels and sample key it arrived with, once its transaction committed. */
+    void remember(Labels targetLabels, SampleKey sample, long id) {
+        cache.computeIfAbsent(targetLabels, k -> new ConcurrentHashMap<>()).put(sample, id);
     }
 }
