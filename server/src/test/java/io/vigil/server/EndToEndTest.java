@@ -165,6 +165,99 @@ class EndToEndTest {
         given().baseUri(server).get("/api/v1/zabbix/discovery/metrics").then().statusCode(400);
     }
 
+    /**
+     * The Zabbix template in dashboards/zabbix, as Zabbix would run it against this server: every HTTP
+     * agent item and discovery rule gets a 200 with what its preprocessing reads, every discovery row
+     * carries every macro its prototypes use, every item prototype polls a number, and every trigger
+     * names an item of its own template.
+     */
+    @Test
+    void theZabbixTemplatePollsWhatVigilServes() throws Exception {
+        String server = base.toString().replaceAll("/$", "");
+        awaitNonEmpty(() -> given().baseUri(server).queryParam("query", "mysql_qps{target=\"e2e-db-1\"}").get("/api/v1/query")
+                .then().extract().jsonPath());
+        var macros = Map.of("{$VIGIL.URL}", server, "{$VIGIL.TARGET}", "e2e-db-1", "{$VIGIL.INSTANCE}", FleetTestResource.instance());
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(repoFile("dashboards/zabbix/zbx_vigil_templates.yaml").toFile());
+        int polled = 0;
+        for (var template : yaml.path("zabbix_export").path("templates")) {
+            String name = template.path("template").asText();
+            var keys = new java.util.HashSet<String>();
+            for (var item : template.path("items")) {
+                keys.add(item.path("key").asText());
+                assertThat(item.path("type").asText()).as(item.path("key").asText()).isEqualTo("HTTP_AGENT");
+                String body = poll(item, macros);
+                String jsonPath = item.path("preprocessing").path(0).path("parameters").path(0).asText();
+                var json = io.restassured.path.json.JsonPath.from(body);
+                if (jsonPath.equals("$.alerts.length()")) {
+                    assertThat(json.getList("alerts")).as(item.path("key").asText()).isNotNull();
+                } else {
+                    assertThat(jsonPath).isEqualTo("$.status");
+                    assertThat(json.getString("status")).isEqualTo("success");
+                }
+                polled++;
+            }
+            for (var item : template.path("items")) {
+                for (var trigger : item.path("triggers")) {
+                    var refs = java.util.regex.Pattern.compile("\\(/([^/]+)/([^,)]+)").matcher(trigger.path("expression").asText());
+                    while (refs.find()) {
+                        assertThat(refs.group(1)).isEqualTo(name);
+                        assertThat(keys).contains(refs.group(2));
+                    }
+                }
+            }
+            for (var rule : template.path("discovery_rules")) {
+                List<Map<String, String>> rows = io.restassured.path.json.JsonPath.from(poll(rule, macros)).getList("$");
+                assertThat(rows).as(rule.path("key").asText()).isNotEmpty();
+                var used = new java.util.TreeSet<String>();
+                var macro = java.util.regex.Pattern.compile("\\{#[A-Z_]+}").matcher(rule.path("host_prototypes").toString()
+                        + rule.path("item_prototypes").toString());
+                while (macro.find()) {
+                    used.add(macro.group());
+                }
+                assertThat(used).isNotEmpty();
+                for (var row : rows) {
+                    assertThat(row.keySet()).as("%s row %s", rule.path("key").asText(), row).containsAll(used);
+                }
+                for (var prototype : rule.path("item_prototypes")) {
+                    for (var row : rows.stream().filter(r -> r.getOrDefault("{#METRIC}", "").matches("up|mysql_qps")).toList()) {
+                        var withRow = new java.util.HashMap<>(macros);
+                        withRow.putAll(row);
+                        assertThat(Double.parseDouble(poll(prototype, withRow))).as(row.toString()).isNotNaN();
+                        polled++;
+                    }
+                }
+            }
+        }
+        assertThat(polled).isGreaterThanOrEqualTo(6);
+    }
+
+    /** What Zabbix's HTTP agent fetches for an item or rule: its URL with its query fields, macros expanded. */
+    private static String poll(com.fasterxml.jackson.databind.JsonNode item, Map<String, String> macros) {
+        var request = given();
+        for (var field : item.path("query_fields")) {
+            request = request.queryParam(field.path("name").asText(), expand(field.path("value").asText(), macros));
+        }
+        return request.get(expand(item.path("url").asText(), macros)).then().statusCode(200).extract().asString();
+    }
+
+    private static String expand(String text, Map<String, String> macros) {
+        for (var m : macros.entrySet()) {
+            text = text.replace(m.getKey(), m.getValue());
+        }
+        assertThat(text).as("every macro expanded").doesNotContain("{$").doesNotContain("{#");
+        return text;
+    }
+
+    private static java.nio.file.Path repoFile(String path) {
+        for (var dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (java.nio.file.Files.exists(dir.resolve(path))) {
+                return dir.resolve(path);
+            }
+        }
+        throw new IllegalStateException(path + " not found above " + java.nio.file.Path.of("").toAbsolutePath());
+    }
+
     private static JsonPath awaitNonEmpty(Supplier<JsonPath> query) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         JsonPath last = null;
