@@ -32,6 +32,13 @@ public interface IngestConfig {
     @WithDefault("1s")
     Duration batchMaxWait();
 
+    /**
+     * Consumers writing in parallel, each with its own Kafka consumer in the group (so its own share of
+     * the topic's partitions) and its own transactions; more than the topic has partitions is useless.
+     */
+    @WithDefault("1")
+    int writers();
+
     /** Points older than this are not stored, and dropped from the store. */
     @WithDefault("30d")
     Duration retention();

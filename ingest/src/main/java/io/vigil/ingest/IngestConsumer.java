@@ -72,6 +72,8 @@ public final class IngestConsumer implements AutoCloseable {
     private long nextRetryNanos;
     private long failuresInRow;
 
+    private static final AtomicLong THREADS = new AtomicLong();
+
     public IngestConsumer(ConsumerSettings settings, SampleWriter writer) {
         if (!settings.group().equals(writer.offsets().consumerGroup())) {
             throw new IllegalArgumentException("consumer group " + settings.group() + " differs from the writer's offset group "
@@ -88,7 +90,7 @@ public final class IngestConsumer implements AutoCloseable {
         }
         consumer = new KafkaConsumer<>(kafkaProperties(), new StringDeserializer(), new ByteArrayDeserializer());
         running = true;
-        thread = new Thread(this::run, "vigil-ingest-" + settings.topic());
+        thread = new Thread(this::run, "vigil-ingest-" + settings.topic() + "-" + THREADS.incrementAndGet());
         thread.start();
     }
 

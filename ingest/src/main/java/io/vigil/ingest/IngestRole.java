@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -33,7 +35,7 @@ public class IngestRole {
     private final Set<Role> roles;
 
     private StoreLayout layout;
-    private IngestConsumer consumer;
+    private final List<IngestConsumer> consumers = new ArrayList<>();
     private ScheduledExecutorService maintenanceTimer;
 
     @Inject
@@ -71,8 +73,15 @@ public class IngestRole {
                 .withTopic(config.topic())
                 .withGroup(config.consumerGroup())
                 .withBatching(config.batchRows(), config.batchMaxWait());
-        consumer = new IngestConsumer(consumerSettings, writer);
-        consumer.start();
+        if (config.writers() < 1) {
+            throw new IllegalArgumentException("vigil.ingest.writers must be at least 1, got " + config.writers());
+        }
+        // One SampleWriter for all: its series cache and cardinality counts are shared and thread-safe.
+        for (int i = 0; i < config.writers(); i++) {
+            var consumer = new IngestConsumer(consumerSettings, writer);
+            consumers.add(consumer);
+            consumer.start();
+        }
 
         maintenanceTimer = Executors.newScheduledThreadPool(2, r -> {
             var t = new Thread(r, "vigil-store-maintenance");
@@ -85,7 +94,8 @@ public class IngestRole {
                 TimeUnit.MILLISECONDS);
         maintenanceTimer.scheduleWithFixedDelay(new RollupMaintainer(dataSource, settings, Clock.systemUTC()),
                 config.rollupInterval().toMillis(), config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
-        LOG.infof("ingest role started: topic %s, group %s, %s layout", config.topic(), config.consumerGroup(), layout.name());
+        LOG.infof("ingest role started: topic %s, group %s, %d writers, %s layout", config.topic(), config.consumerGroup(),
+                config.writers(), layout.name());
     }
 
     synchronized void stop() {
@@ -93,10 +103,8 @@ public class IngestRole {
             maintenanceTimer.shutdownNow();
             maintenanceTimer = null;
         }
-        if (consumer != null) {
-            consumer.stop();
-            consumer = null;
-        }
+        consumers.forEach(IngestConsumer::stop);
+        consumers.clear();
     }
 
     /** The layout in use, once started. */
@@ -104,8 +112,8 @@ public class IngestRole {
         return layout;
     }
 
-    /** The running consumer (for metrics), empty where the ingest role is off. */
-    public synchronized Optional<IngestConsumer> consumer() {
-        return Optional.ofNullable(consumer);
+    /** The running consumers (for metrics), none where the ingest role is off. */
+    public synchronized List<IngestConsumer> consumers() {
+        return List.copyOf(consumers);
     }
 }

@@ -55,7 +55,7 @@ class IngestWiringTest {
     @Test
     void samplesProducedToKafkaAreReadableThroughTheInjectedReader() throws Exception {
         assertThat(role.layout()).isInstanceOf(PartitionedLayout.class);
-        assertThat(role.consumer()).isPresent();
+        assertThat(role.consumers()).hasSize(1);
         long now = Instant.now().toEpochMilli();
         var batch = Batches.scrape("pay", "pay-1", now, 7);
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),

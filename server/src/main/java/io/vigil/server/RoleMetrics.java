@@ -17,7 +17,9 @@ import io.vigil.rules.RulesRole;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Vigil's own metrics on {@code /q/metrics}: what the roles did, so that Vigil can be watched
@@ -50,7 +52,9 @@ public class RoleMetrics {
             Gauge.builder("vigil_collector_scrape_lateness_max_seconds", s, x -> x.lateness().maxSeconds())
                     .description("the latest start among the last 10,000 scrapes").register(registry);
         });
-        ingest.consumer().ifPresent(this::bindIngest);
+        if (!ingest.consumers().isEmpty()) {
+            bindIngest(ingest.consumers());
+        }
         if (rules.consumer() != null) {
             bindRules(rules.consumer());
         }
@@ -97,21 +101,27 @@ public class RoleMetrics {
         counter("vigil_collector_publish_failures", "scrapes Kafka did not take", publisher, KafkaSamplePublisher::failed);
     }
 
-    private void bindIngest(IngestConsumer consumer) {
-        counter("vigil_ingest_points_written", "points stored", consumer, IngestConsumer::pointsWritten);
-        counter("vigil_ingest_batches_written", "sample batches stored", consumer, IngestConsumer::batchesWritten);
-        counter("vigil_ingest_batches_redelivered", "redelivered batches skipped because already stored", consumer,
+    private void bindIngest(List<IngestConsumer> consumers) {
+        sum("vigil_ingest_points_written", "points stored", consumers, IngestConsumer::pointsWritten);
+        sum("vigil_ingest_batches_written", "sample batches stored", consumers, IngestConsumer::batchesWritten);
+        sum("vigil_ingest_batches_redelivered", "redelivered batches skipped because already stored", consumers,
                 IngestConsumer::batchesSkipped);
-        counter("vigil_ingest_points_expired", "points not stored: older than the retention, or stamped over 1 h ahead", consumer, IngestConsumer::pointsExpired);
-        counter("vigil_ingest_series_refused", "new series refused by the cardinality guard (vigil.ingest.max-series-per-target,"
-                + " max-new-series-per-hour); the log names the target", consumer, IngestConsumer::seriesRefused);
-        counter("vigil_ingest_points_refused", "points not stored because their new series was refused", consumer,
+        sum("vigil_ingest_points_expired", "points not stored: older than the retention, or stamped over 1 h ahead", consumers,
+                IngestConsumer::pointsExpired);
+        sum("vigil_ingest_series_refused", "new series refused by the cardinality guard (vigil.ingest.max-series-per-target,"
+                + " max-new-series-per-hour); the log names the target", consumers, IngestConsumer::seriesRefused);
+        sum("vigil_ingest_points_refused", "points not stored because their new series was refused", consumers,
                 IngestConsumer::pointsRefused);
-        counter("vigil_ingest_decode_errors", "Kafka records that were not sample batches", consumer, IngestConsumer::decodeErrors);
-        counter("vigil_ingest_write_retries", "store writes retried (database slow or down)", consumer, IngestConsumer::writeRetries);
-        Gauge.builder("vigil_ingest_paused", consumer, c -> c.isPaused() ? 1 : 0)
-                .description("1 while consumption is paused because the store cannot keep up or is down")
+        sum("vigil_ingest_decode_errors", "Kafka records that were not sample batches", consumers, IngestConsumer::decodeErrors);
+        sum("vigil_ingest_write_retries", "store writes retried (database slow or down)", consumers, IngestConsumer::writeRetries);
+        Gauge.builder("vigil_ingest_paused", consumers, cs -> cs.stream().filter(IngestConsumer::isPaused).count())
+                .description("writers whose consumption is paused because the store cannot keep up or is down")
                 .register(registry);
+    }
+
+    /** A counter over every ingest writer. */
+    private void sum(String name, String description, List<IngestConsumer> consumers, ToLongFunction<IngestConsumer> read) {
+        counter(name, description, consumers, cs -> cs.stream().mapToLong(read).sum());
     }
 
     private <T> void counter(String name, String description, T source, ToDoubleFunction<T> read) {
