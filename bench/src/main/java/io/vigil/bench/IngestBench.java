@@ -65,7 +65,8 @@ public final class IngestBench {
             case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
             case "schema" -> schema(args[1], Path.of(args[2]));
-            case "consume" -> consume(args[1], args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]));
+            case "consume" -> consume(args[1], args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]),
+                    args.length > 6 ? Integer.parseInt(args[6]) : 1);
             default -> {
                 System.err.println("usage: IngestBench produce|schema|consume … (see the class comment)");
                 System.exit(2);
@@ -174,21 +175,25 @@ public final class IngestBench {
         System.out.println("schema ready: " + layout.name() + " layout, partitions for " + days);
     }
 
-    static void consume(String bootstrap, String topic, String url, int batchRows, long expected) throws Exception {
+    static void consume(String bootstrap, String topic, String url, int batchRows, long expected, int writers) throws Exception {
         var ds = dataSource(url);
         StoreLayout layout = new StoreSchema(ds, LayoutChoice.PARTITIONED, StoreSettings.defaults()).ensure();
-        String group = "bench-" + ProcessHandle.current().pid() + "-" + batchRows;
+        String group = "bench-" + ProcessHandle.current().pid() + "-" + batchRows + "-" + writers;
         var settings = ConsumerSettings.defaults(bootstrap).withTopic(topic).withGroup(group)
                 .withBatching(batchRows, ConsumerSettings.defaults(bootstrap).batchMaxWait());
         var writer = new SampleWriter(ds, layout, new OffsetStore(ds, group), Duration.ofDays(30));
-        var consumer = new IngestConsumer(settings, writer);
+        // As the ingest role runs vigil.ingest.writers: consumers in one group sharing one writer.
+        var consumers = new java.util.ArrayList<IngestConsumer>();
+        for (int i = 0; i < writers; i++) {
+            consumers.add(new IngestConsumer(settings, writer));
+        }
         long start = System.nanoTime();
         long firstWrite = -1;
         long lastReport = start;
-        consumer.start();
+        consumers.forEach(IngestConsumer::start);
         try {
             long written;
-            while ((written = consumer.pointsWritten()) < expected) {
+            while ((written = consumers.stream().mapToLong(IngestConsumer::pointsWritten).sum()) < expected) {
                 long now = System.nanoTime();
                 if (firstWrite < 0 && written > 0) {
                     firstWrite = now;
@@ -208,12 +213,14 @@ public final class IngestBench {
             // all points by it: a rough steady-state figure, a little high by the first flush's share of the points.
             String afterFirst = firstWrite < 0 ? "n/a (one flush)" : String.format(Locale.ROOT, "%.3f s, %.0f/s",
                     (end - firstWrite) / 1e9, written / ((end - firstWrite) / 1e9));
-            System.out.printf(Locale.ROOT, "RESULT vigil batch_rows=%d points=%d seconds=%.3f samples_per_s=%.0f"
+            System.out.printf(Locale.ROOT, "RESULT vigil batch_rows=%d writers=%d points=%d seconds=%.3f samples_per_s=%.0f"
                             + " (from first flush: %s) flushes=%d batches=%d retries=%d%n",
-                    batchRows, written, secs, written / secs, afterFirst, consumer.flushes(),
-                    consumer.batchesWritten(), consumer.writeRetries());
+                    batchRows, writers, written, secs, written / secs, afterFirst,
+                    consumers.stream().mapToLong(IngestConsumer::flushes).sum(),
+                    consumers.stream().mapToLong(IngestConsumer::batchesWritten).sum(),
+                    consumers.stream().mapToLong(IngestConsumer::writeRetries).sum());
         } finally {
-            consumer.stop();
+            consumers.forEach(IngestConsumer::stop);
         }
     }
 

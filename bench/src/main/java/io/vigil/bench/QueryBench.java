@@ -6,6 +6,8 @@ import io.vigil.ingest.ConsumedBatch;
 import io.vigil.ingest.LayoutChoice;
 import io.vigil.ingest.OffsetStore;
 import io.vigil.ingest.PgSeriesReader;
+import io.vigil.ingest.RollupMaintainer;
+import io.vigil.model.SeriesReader;
 import io.vigil.model.SeriesPoints;
 import io.vigil.ingest.SampleWriter;
 import io.vigil.ingest.StoreLayout;
@@ -30,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -44,29 +47,42 @@ import java.util.Map;
 /**
  * The query side of {@code bench/run-query.sh}:
  * <pre>
- *   load JDBC_URL OUTDIR      100 series × 24 h at 15 s (576,000 points) into a fresh store through SampleWriter,
- *                             the same points as OpenMetrics text in OUTDIR/data.om, the last time in OUTDIR/end.txt
+ *   load JDBC_URL OUTDIR      100 series × 7 days at 15 s (4,032,000 points) into a fresh store through SampleWriter,
+ *                             then the rollups brought up to date (RollupMaintainer); the same points as OpenMetrics
+ *                             text in OUTDIR/data.om, the last time in OUTDIR/end.txt
+ *   vigil JDBC_URL OUTDIR RUNS  Vigil's side of run alone, for profiling
  *   run JDBC_URL PROM_URL OUTDIR RUNS
- *                             query_range over the 24 h at a 60 s step, RUNS timed runs per query and engine after
- *                             5 warm-up runs; Vigil in-process (PrometheusQueryApi + JSON), Prometheus over HTTP
+ *                             query_range over the last 24 h at a 60 s step and over the 7 days at a 1 h step, RUNS
+ *                             timed runs per query and engine after 5 warm-up runs: Vigil in-process (PrometheusQueryApi
+ *                             + JSON) with rollups and with raw points only, Prometheus over HTTP
  * </pre>
  */
 public final class QueryBench {
 
     static final int SERIES = 100;
     static final long STEP_MILLIS = 15_000;
-    static final long RANGE_MILLIS = 24 * 3_600_000L;
+    static final long DAY_MILLIS = 24 * 3_600_000L;
+    static final long RANGE_MILLIS = 7 * DAY_MILLIS;
     static final String METRIC = "bench_requests_total";
-    static final List<String> QUERIES = List.of(
-            METRIC,
-            "rate(" + METRIC + "[5m])",
-            "sum by (cluster) (rate(" + METRIC + "[5m]))");
+
+    /** A query_range: expression, span back from the end, step. */
+    record Query(String expr, long spanMillis, long stepSeconds) {
+    }
+
+    static final List<Query> QUERIES = List.of(
+            new Query(METRIC, DAY_MILLIS, 60),
+            new Query("rate(" + METRIC + "[5m])", DAY_MILLIS, 60),
+            new Query("sum by (cluster) (rate(" + METRIC + "[5m]))", DAY_MILLIS, 60),
+            new Query(METRIC, RANGE_MILLIS, 3600),
+            new Query("increase(" + METRIC + "[1h])", RANGE_MILLIS, 3600),
+            new Query("sum by (cluster) (increase(" + METRIC + "[1h]))", RANGE_MILLIS, 3600));
     static final int WARMUP = 5;
 
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "" : args[0]) {
             case "load" -> load(args[1], Path.of(args[2]));
             case "run" -> run(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]));
+            case "vigil" -> vigilOnly(args[1], Path.of(args[2]), Integer.parseInt(args[3]));
             default -> {
                 System.err.println("usage: QueryBench load JDBC_URL OUTDIR | run JDBC_URL PROM_URL OUTDIR RUNS");
                 System.exit(2);
@@ -110,6 +126,10 @@ public final class QueryBench {
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "loaded %d points (%d series, %s .. %s) through SampleWriter in %.1f s (%.0f/s)%n",
                 written, SERIES, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), secs, written / secs);
+        long r0 = System.nanoTime();
+        var rollups = new RollupMaintainer(ds, StoreSettings.defaults(), Clock.systemUTC()).runOnce();
+        System.out.printf(Locale.ROOT, "RESULT rollups: %d pending ranges, %d buckets written in %.1f s%n",
+                rollups.pendingTaken(), rollups.bucketsWritten(), (System.nanoTime() - r0) / 1e9);
         try (BufferedWriter w = Files.newBufferedWriter(outDir.resolve("data.om"), StandardCharsets.UTF_8)) {
             for (int i = 0; i < SERIES; i++) {
                 var sb = new StringBuilder(METRIC).append('{');
@@ -130,14 +150,12 @@ public final class QueryBench {
 
     static void run(String url, String promUrl, Path outDir, int runs) throws Exception {
         long end = Long.parseLong(Files.readString(outDir.resolve("end.txt")).strip());
-        long start = end - RANGE_MILLIS;
-        var api = new PrometheusQueryApi(new QueryEngine(new PgSeriesReader(IngestBench.dataSource(url))), System::currentTimeMillis);
+        var store = new PgSeriesReader(IngestBench.dataSource(url));
+        var api = new PrometheusQueryApi(new QueryEngine(store), System::currentTimeMillis);
+        var rawOnly = new PrometheusQueryApi(new QueryEngine(new RawOnly(store)), System::currentTimeMillis);
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         var mapper = new ObjectMapper();
-        String startS = seconds(start);
-        String endS = seconds(end);
-        System.out.printf(Locale.ROOT, "query_range start=%s end=%s step=60 (%s .. %s), %d runs after %d warm-up runs%n",
-                startS, endS, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), runs, WARMUP);
+        System.out.printf(Locale.ROOT, "query_range ending %s, %d runs after %d warm-up runs%n", Instant.ofEpochMilli(end), runs, WARMUP);
         // The HTTP floor: an instant query with no data access.
         var floor = new long[runs];
         for (int r = -WARMUP; r < runs; r++) {
@@ -149,22 +167,21 @@ public final class QueryBench {
         }
         System.out.printf(Locale.ROOT, "RESULT http_floor prometheus query=vector(1) p50_ms=%.2f p99_ms=%.2f%n",
                 pct(floor, 50), pct(floor, 99));
-        for (String q : QUERIES) {
-            Map<String, String> params = Map.of("query", q, "start", startS, "end", endS, "step", "60");
-            String vigilJson = null;
+        for (Query query : QUERIES) {
+            String q = query.expr();
+            // Grafana aligns a range to its step; so does this bench (1 h steps end on the hour).
+            long stepMillis = query.stepSeconds() * 1000;
+            long queryEnd = end / stepMillis * stepMillis;
+            String startS = seconds(queryEnd - query.spanMillis());
+            String endS = seconds(queryEnd);
+            String step = Long.toString(query.stepSeconds());
+            Map<String, String> params = Map.of("query", q, "start", startS, "end", endS, "step", step);
             var vigil = new long[runs];
-            for (int r = -WARMUP; r < runs; r++) {
-                long t0 = System.nanoTime();
-                ApiResult result = api.queryRange(name -> params.getOrDefault(name, ""));
-                vigilJson = PrometheusResponses.toJson(result.body());
-                if (r >= 0) {
-                    vigil[r] = System.nanoTime() - t0;
-                }
-                if (result.httpStatus() != 200) {
-                    throw new IllegalStateException("Vigil answered " + result.httpStatus() + ": " + vigilJson);
-                }
-            }
-            String promQuery = promUrl + "/api/v1/query_range?query=" + enc(q) + "&start=" + startS + "&end=" + endS + "&step=60";
+            String vigilJson = timeVigil(api, params, vigil);
+            // Raw points only, for comparison: a 7-day read takes seconds, so fewer runs.
+            var raw = new long[query.spanMillis() > DAY_MILLIS ? Math.min(runs, 5) : Math.min(runs, 20)];
+            String rawJson = timeVigil(rawOnly, params, raw);
+            String promQuery = promUrl + "/api/v1/query_range?query=" + enc(q) + "&start=" + startS + "&end=" + endS + "&step=" + step;
             String promJson = null;
             var prom = new long[runs];
             for (int r = -WARMUP; r < runs; r++) {
@@ -175,12 +192,62 @@ public final class QueryBench {
                 }
             }
             String check = compare(mapper.readTree(vigilJson), mapper.readTree(promJson));
-            System.out.printf(Locale.ROOT, "RESULT query=%s vigil_p50_ms=%.1f vigil_p99_ms=%.1f prometheus_p50_ms=%.1f"
-                            + " prometheus_p99_ms=%.1f p50_ratio_vigil_over_prom=%.2f vigil_json_bytes=%d prom_json_bytes=%d %s%n",
-                    q, pct(vigil, 50), pct(vigil, 99), pct(prom, 50), pct(prom, 99), pct(vigil, 50) / pct(prom, 50),
-                    vigilJson.length(), promJson.length(), check);
+            String rawCheck = compare(mapper.readTree(vigilJson), mapper.readTree(rawJson));
+            System.out.printf(Locale.ROOT, "RESULT query=%s span_h=%d step_s=%d vigil_p50_ms=%.1f vigil_p99_ms=%.1f"
+                            + " vigil_raw_only_p50_ms=%.1f vigil_raw_only_p99_ms=%.1f prometheus_p50_ms=%.1f"
+                            + " prometheus_p99_ms=%.1f p50_ratio_vigil_over_prom=%.2f vigil_json_bytes=%d prom_json_bytes=%d"
+                            + " vs_prometheus: %s; rollups_vs_raw: %s%n",
+                    q, query.spanMillis() / 3_600_000, query.stepSeconds(), pct(vigil, 50), pct(vigil, 99), pct(raw, 50),
+                    pct(raw, 99), pct(prom, 50), pct(prom, 99), pct(vigil, 50) / pct(prom, 50), vigilJson.length(),
+                    promJson.length(), check, rawCheck);
         }
-        breakdown(url, start, end, runs);
+        breakdown(url, end - DAY_MILLIS, end, runs);
+    }
+
+    /** Vigil alone over the loaded store, every query: for profiling (e.g. under JFR) without Prometheus. */
+    static void vigilOnly(String url, Path outDir, int runs) throws Exception {
+        long end = Long.parseLong(Files.readString(outDir.resolve("end.txt")).strip());
+        var api = new PrometheusQueryApi(new QueryEngine(new PgSeriesReader(IngestBench.dataSource(url))), System::currentTimeMillis);
+        for (Query query : QUERIES) {
+            long stepMillis = query.stepSeconds() * 1000;
+            long queryEnd = end / stepMillis * stepMillis;
+            Map<String, String> params = Map.of("query", query.expr(), "start", seconds(queryEnd - query.spanMillis()),
+                    "end", seconds(queryEnd), "step", Long.toString(query.stepSeconds()));
+            var times = new long[runs];
+            timeVigil(api, params, times);
+            System.out.printf(Locale.ROOT, "RESULT vigil_only query=%s span_h=%d step_s=%d p50_ms=%.1f p99_ms=%.1f%n", query.expr(),
+                    query.spanMillis() / 3_600_000, query.stepSeconds(), pct(times, 50), pct(times, 99));
+        }
+    }
+
+    /** Times {@code times.length} runs after as many warm-up runs, {@link #WARMUP} at most; returns the last JSON body. */
+    private static String timeVigil(PrometheusQueryApi api, Map<String, String> params, long[] times) {
+        String json = null;
+        for (int r = -Math.min(WARMUP, times.length); r < times.length; r++) {
+            long t0 = System.nanoTime();
+            ApiResult result = api.queryRange(name -> params.getOrDefault(name, ""));
+            json = PrometheusResponses.toJson(result.body());
+            if (r >= 0) {
+                times[r] = System.nanoTime() - t0;
+            }
+            if (result.httpStatus() != 200) {
+                throw new IllegalStateException("Vigil answered " + result.httpStatus() + ": " + json);
+            }
+        }
+        return json;
+    }
+
+    /** The store without its rollups: what every query cost before them, for comparison in the same run. */
+    private record RawOnly(SeriesReader store) implements SeriesReader {
+        @Override
+        public List<SeriesPoints> read(List<LabelMatcher> matchers, long startMillis, long endMillis) {
+            return store.read(matchers, startMillis, endMillis);
+        }
+
+        @Override
+        public List<Labels> series(List<LabelMatcher> matchers, long startMillis, long endMillis) {
+            return store.series(matchers, startMillis, endMillis);
+        }
     }
 
     /**

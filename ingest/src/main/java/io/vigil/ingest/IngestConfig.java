@@ -35,8 +35,9 @@ public interface IngestConfig {
     /**
      * Consumers writing in parallel, each with its own Kafka consumer in the group (so its own share of
      * the topic's partitions) and its own transactions; more than the topic has partitions is useless.
+     * Two keep PostgreSQL busy while the other decodes (see bench/RESULTS.md).
      */
-    @WithDefault("1")
+    @WithDefault("2")
     int writers();
 
     /** Points older than this are not stored, and dropped from the store. */

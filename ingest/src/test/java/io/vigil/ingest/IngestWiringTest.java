@@ -50,12 +50,18 @@ class IngestWiringTest {
         assertThat(config.retention()).isEqualTo(Duration.ofDays(30));
         assertThat(config.premakeDays()).isEqualTo(2);
         assertThat(config.maintenanceInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.writers()).isEqualTo(2);
+        assertThat(config.maxSeriesPerTarget()).isEqualTo(20_000);
+        assertThat(config.maxNewSeriesPerHour()).isEqualTo(200_000);
+        assertThat(config.minuteRollupRetention()).isEmpty();
+        assertThat(config.hourRollupRetention()).isEqualTo(Duration.ofDays(400));
+        assertThat(config.rollupInterval()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void samplesProducedToKafkaAreReadableThroughTheInjectedReader() throws Exception {
         assertThat(role.layout()).isInstanceOf(PartitionedLayout.class);
-        assertThat(role.consumers()).hasSize(1);
+        assertThat(role.consumers()).hasSize(2);
         long now = Instant.now().toEpochMilli();
         var batch = Batches.scrape("pay", "pay-1", now, 7);
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
