@@ -1,0 +1,113 @@
+package io.vigil.logs.index;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.transport.TransportException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends documents to Elasticsearch with the bulk API, in requests of at most {@code maxDocuments} documents.
+ * Each document is <em>created</em> under its derived id: a document Elasticsearch already has answers
+ * 409 and stays as it was, so a redelivered batch costs a lookup and never makes a duplicate.
+ *
+ * <p>Per document: 429 and 5xx are worth another try ({@link BulkOutcome#retry}); any other refusal
+ * (a mapping error) would fail again, so it is counted and logged with the document's origin and source.
+ */
+public final class BulkIndexer {
+
+    private static final Logger LOG = Logger.getLogger(BulkIndexer.class);
+    /** How much of a refused document's source goes into the log line. */
+    private static final int LOGGED_SOURCE_CHARS = 2000;
+
+    private final ElasticsearchClient client;
+    private final int maxDocuments;
+
+    public BulkIndexer(ElasticsearchClient client, int maxDocuments) {
+        if (maxDocuments < 1) {
+            throw new IllegalArgumentException("a bulk request carries at least 1 document, got " + maxDocuments);
+        }
+        this.client = client;
+        this.maxDocuments = maxDocuments;
+    }
+
+    /**
+     * Indexes every document, in order, one bulk request per {@code maxDocuments}.
+     *
+     * @throws ElasticsearchUnavailableException when a request failed as a whole; the documents of the
+     *                                           requests before it were taken, sending all again is harmless
+     */
+    public BulkOutcome index(List<LogDocument> documents) throws ElasticsearchUnavailableException {
+        var outcome = BulkOutcome.NOTHING;
+        for (int from = 0; from < documents.size(); from += maxDocuments) {
+            outcome = outcome.plus(send(documents.subList(from, Math.min(documents.size(), from + maxDocuments))));
+        }
+        return outcome;
+    }
+
+    private BulkOutcome send(List<LogDocument> chunk) throws ElasticsearchUnavailableException {
+        var operations = new ArrayList<BulkOperation>(chunk.size());
+        for (LogDocument d : chunk) {
+            operations.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
+        }
+        BulkResponse response;
+        try {
+            response = client.bulk(b -> b.operations(operations));
+        } catch (ElasticsearchException e) {
+            throw new ElasticsearchUnavailableException("Elasticsearch refused a bulk request of " + chunk.size()
+                    + " documents with HTTP " + e.status() + ": " + reason(e.error()), e);
+        } catch (TransportException e) {
+            throw new ElasticsearchUnavailableException("bulk request of " + chunk.size() + " documents failed: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ElasticsearchUnavailableException("Elasticsearch is not reachable (" + e + "); "
+                    + chunk.size() + " documents wait", e);
+        }
+        Map<String, LogDocument> byId = new HashMap<>();
+        chunk.forEach(d -> byId.put(d.index() + '/' + d.id(), d));
+        int created = 0;
+        int existing = 0;
+        int rejected = 0;
+        var retry = new ArrayList<LogDocument>();
+        List<BulkResponseItem> items = response.items();
+        for (int i = 0; i < items.size(); i++) {
+            BulkResponseItem item = items.get(i);
+            // Items come back in request order; the map guards against a server that reorders them.
+            LogDocument doc = item.id() != null && byId.containsKey(item.index() + '/' + item.id())
+                    ? byId.get(item.index() + '/' + item.id()) : chunk.get(i);
+            int status = item.status();
+            if (status == 200 || status == 201) {
+                created++;
+            } else if (status == 409) {
+                existing++;
+            } else if (status == 429 || status >= 500) {
+                retry.add(doc);
+            } else {
+                rejected++;
+                LOG.errorf("Elasticsearch refused the document from %s for %s (HTTP %d): %s; it is not indexed. Source: %s",
+                        doc.origin(), doc.index(), status, reason(item.error()), abbreviated(doc.source().toString()));
+            }
+        }
+        return new BulkOutcome(created, existing, rejected, retry);
+    }
+
+    private static String reason(ErrorCause cause) {
+        if (cause == null) {
+            return "(no reason given)";
+        }
+        String text = cause.type() + ": " + cause.reason();
+        return cause.causedBy() == null ? text : text + " (caused by " + cause.causedBy().type() + ": " + cause.causedBy().reason() + ")";
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= LOGGED_SOURCE_CHARS ? text : text.substring(0, LOGGED_SOURCE_CHARS) + "… (" + text.length() + " chars)";
+    }
+}
