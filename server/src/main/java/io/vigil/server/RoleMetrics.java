@@ -8,6 +8,8 @@ import io.vigil.collector.CollectorRole;
 import io.vigil.collector.KafkaSamplePublisher;
 import io.vigil.ingest.IngestConsumer;
 import io.vigil.ingest.IngestRole;
+import io.vigil.logs.role.LogsConsumer;
+import io.vigil.logs.role.LogsRole;
 import io.vigil.notifier.DeliveryWorker;
 import io.vigil.notifier.NotifierRole;
 import io.vigil.notifier.dispatch.AlertEventsConsumer;
@@ -32,13 +34,16 @@ public class RoleMetrics {
     private final IngestRole ingest;
     private final RulesRole rules;
     private final NotifierRole notifier;
+    private final LogsRole logs;
 
-    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest, RulesRole rules, NotifierRole notifier) {
+    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest, RulesRole rules, NotifierRole notifier,
+                       LogsRole logs) {
         this.registry = registry;
         this.collector = collector;
         this.ingest = ingest;
         this.rules = rules;
         this.notifier = notifier;
+        this.logs = logs;
     }
 
     // After the roles have started (default observer priority is 2500).
@@ -51,6 +56,7 @@ public class RoleMetrics {
                     .description("the latest start among the last 10,000 scrapes").register(registry);
         });
         ingest.consumer().ifPresent(this::bindIngest);
+        logs.consumer().ifPresent(this::bindLogs);
         if (rules.consumer() != null) {
             bindRules(rules.consumer());
         }
@@ -107,6 +113,22 @@ public class RoleMetrics {
         counter("vigil_ingest_write_retries", "store writes retried (database slow or down)", consumer, IngestConsumer::writeRetries);
         Gauge.builder("vigil_ingest_paused", consumer, c -> c.isPaused() ? 1 : 0)
                 .description("1 while consumption is paused because the store cannot keep up or is down")
+                .register(registry);
+    }
+
+    private void bindLogs(LogsConsumer consumer) {
+        counter("vigil_logs_batches_consumed", "log batches read from vigil.logs", consumer, LogsConsumer::batchesConsumed);
+        counter("vigil_logs_documents_indexed", "slow queries, error events and digests Elasticsearch created", consumer,
+                LogsConsumer::documentsIndexed);
+        counter("vigil_logs_documents_redelivered", "documents Elasticsearch already had (redelivered records)", consumer,
+                LogsConsumer::documentsExisting);
+        counter("vigil_logs_documents_rejected", "documents refused for good (mapping errors; each is logged)", consumer,
+                LogsConsumer::documentsRejected);
+        counter("vigil_logs_decode_errors", "Kafka records that were not log batches", consumer, LogsConsumer::decodeErrors);
+        counter("vigil_logs_parse_errors", "log entries the shipper could not parse", consumer, LogsConsumer::parseErrors);
+        counter("vigil_logs_retries", "attempts to reach Elasticsearch that failed and were retried", consumer, LogsConsumer::retries);
+        Gauge.builder("vigil_logs_paused", consumer, c -> c.isPaused() ? 1 : 0)
+                .description("1 while consumption of vigil.logs is paused because Elasticsearch cannot take documents")
                 .register(registry);
     }
 
