@@ -15,7 +15,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Sends documents to Elasticsearch with the bulk API, in requests of at most {@code maxDocuments} documents.
+ * Sends documents to Elasticsearch with the bulk API, in requests of at most {@code maxDocuments} documents
+ * and about {@code maxBytes} of JSON (a request above the cluster's {@code http.max_content_length}, 100 MB
+ * by default, would be refused whole, again and again).
  * Each document is <em>created</em> under its derived id: a document Elasticsearch already has answers
  * 409 and stays as it was, so a redelivered batch costs a lookup and never makes a duplicate.
  *
@@ -30,25 +32,38 @@ public final class BulkIndexer {
 
     private final ElasticsearchClient client;
     private final int maxDocuments;
+    private final long maxBytes;
 
-    public BulkIndexer(ElasticsearchClient client, int maxDocuments) {
-        if (maxDocuments < 1) {
-            throw new IllegalArgumentException("a bulk request carries at least 1 document, got " + maxDocuments);
+    public BulkIndexer(ElasticsearchClient client, int maxDocuments, long maxBytes) {
+        if (maxDocuments < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("a bulk request carries at least 1 document and 1 byte, got " + maxDocuments
+                    + " documents and " + maxBytes + " bytes");
         }
         this.client = client;
         this.maxDocuments = maxDocuments;
+        this.maxBytes = maxBytes;
     }
 
     /**
-     * Indexes every document, in order, one bulk request per {@code maxDocuments}.
+     * Indexes every document, in order, in as many bulk requests as the limits need (a document larger than
+     * {@code maxBytes} goes alone).
      *
      * @throws ElasticsearchUnavailableException when a request failed as a whole; the documents of the
      *                                           requests before it were taken, sending all again is harmless
      */
     public BulkOutcome index(List<LogDocument> documents) throws ElasticsearchUnavailableException {
         var outcome = BulkOutcome.NOTHING;
-        for (int from = 0; from < documents.size(); from += maxDocuments) {
-            outcome = outcome.plus(send(documents.subList(from, Math.min(documents.size(), from + maxDocuments))));
+        int from = 0;
+        while (from < documents.size()) {
+            int to = from;
+            long bytes = 0;
+            do {
+                bytes += estimatedBytes(documents.get(to).source());
+                to++;
+            } while (to < documents.size() && to - from < maxDocuments
+                    && bytes + estimatedBytes(documents.get(to).source()) <= maxBytes);
+            outcome = outcome.plus(send(documents.subList(from, to)));
+            from = to;
         }
         return outcome;
     }
@@ -97,6 +112,24 @@ public final class BulkIndexer {
             }
         }
         return new BulkOutcome(created, existing, rejected, retry);
+    }
+
+    /** About the size of the value as JSON: close enough to keep requests well under the server's limit. */
+    static long estimatedBytes(Object value) {
+        return switch (value) {
+            case null -> 4;
+            case String text -> text.length() + 2L;
+            case Map<?, ?> map -> 2 + map.entrySet().stream()
+                    .mapToLong(e -> estimatedBytes(String.valueOf(e.getKey())) + 1 + estimatedBytes(e.getValue()) + 1).sum();
+            case Iterable<?> list -> {
+                long n = 2;
+                for (Object item : list) {
+                    n += estimatedBytes(item) + 1;
+                }
+                yield n;
+            }
+            default -> 24;
+        };
     }
 
     private static String reason(ErrorCause cause) {

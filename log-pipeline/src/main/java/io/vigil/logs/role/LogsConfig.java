@@ -1,5 +1,6 @@
 package io.vigil.logs.role;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.vigil.model.Topics;
@@ -42,6 +43,10 @@ public interface LogsConfig {
     /** Index once this many documents wait; also the most one bulk request carries. */
     @WithDefault("2000")
     int batchDocuments();
+
+    /** The most JSON one bulk request carries (about); keep it well under the cluster's http.max_content_length. */
+    @WithDefault("5M")
+    MemorySize batchMaxBytes();
 
     /** Index at the latest this long after the oldest waiting record arrived. */
     @WithDefault("1s")

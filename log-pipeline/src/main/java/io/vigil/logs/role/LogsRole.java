@@ -78,7 +78,7 @@ public class LogsRole {
                 .withBatching(config.batchDocuments(), config.batchMaxWait())
                 .withRetry(config.retryMin(), config.retryMax());
         consumer = new LogsConsumer(consumerSettings, new IndexTemplates(client, names, config.indexShards(), config.indexReplicas()),
-                new LogDocuments(names), new BulkIndexer(client, config.batchDocuments()));
+                new LogDocuments(names), new BulkIndexer(client, config.batchDocuments(), config.batchMaxBytes().asLongValue()));
         consumer.start();
 
         var retention = new IndexRetention(client, names, config.retentionDays(), Clock.systemUTC());

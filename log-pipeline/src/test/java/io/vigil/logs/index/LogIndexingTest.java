@@ -56,7 +56,7 @@ class LogIndexingTest {
         var digest = new LogBatch(new LogSource("db-1", "pay", "db-1:3306", LogKind.DIGEST, "performance_schema"), "", 0, 0,
                 List.of(), List.of(), List.of(new StatementDigestDelta("shop", "d1", "SELECT ?", "select ?", "AA", 3, 0.5, 0.3,
                         0.01, 3, 30, 0, 1, 0, 2, T.minusSeconds(60), T)), List.of());
-        var indexer = new BulkIndexer(client, 100);
+        var indexer = new BulkIndexer(client, 100, 5_000_000);
         var documents = new LogDocuments(names);
         for (var b : List.of(batch, slow, digest)) {
             assertThat(indexer.index(documents.of(b).documents()).created()).isEqualTo(1);
@@ -102,7 +102,7 @@ class LogIndexingTest {
     void aRedeliveredBatchLeavesTheSameDocuments() throws Exception {
         var names = ready("t-redeliver");
         var documents = new LogDocuments(names);
-        var indexer = new BulkIndexer(client, 7); // several bulk requests per batch
+        var indexer = new BulkIndexer(client, 7, 5_000_000); // several bulk requests per batch
         var batch = TestBatches.slow(TestBatches.slowSource("db-1", "db-1:3306"), "2049:11", 4096, T.minusSeconds(3600), 25);
 
         var first = indexer.index(documents.of(batch).documents());
@@ -115,10 +115,29 @@ class LogIndexingTest {
     }
 
     @Test
+    void largeDocumentsTravelInSeveralRequestsUnderTheByteLimit() throws Exception {
+        var names = ready("t-large");
+        var documents = new LogDocuments(names);
+        var source = TestBatches.slowSource("db-1", "db-1:3306");
+        var slow = new java.util.ArrayList<io.vigil.logs.wire.ShippedSlowQuery>();
+        for (int i = 0; i < 12; i++) {
+            String query = "INSERT INTO t VALUES ('" + "x".repeat(300_000) + "')";
+            slow.add(TestBatches.shipped(T.plusSeconds(i), "app", "shop", 1, query, "insert into t values(?+)", "FEED", 1_000_000L * i));
+        }
+        var docs = documents.of(new LogBatch(source, "2049:15", 0, 12_000_000, slow, null, null, null)).documents();
+        assertThat(BulkIndexer.estimatedBytes(docs.getFirst().source())).isBetween(300_000L, 301_000L);
+
+        var outcome = new BulkIndexer(client, 100, 1_000_000).index(docs);
+
+        assertThat(outcome.created()).isEqualTo(12);
+        assertThat(count(names.pattern(LogIndex.SLOW))).isEqualTo(12);
+    }
+
+    @Test
     void theSameOffsetInARotatedFileIsAnotherDocument() throws Exception {
         var names = ready("t-rotated");
         var documents = new LogDocuments(names);
-        var indexer = new BulkIndexer(client, 100);
+        var indexer = new BulkIndexer(client, 100, 5_000_000);
         var source = TestBatches.slowSource("db-1", "db-1:3306");
 
         indexer.index(documents.of(TestBatches.slow(source, "2049:11", 0, T.minusSeconds(60), 3)).documents());
@@ -135,7 +154,7 @@ class LogIndexingTest {
         var batch = TestBatches.slow(TestBatches.slowSource("db-1", "db-1:3306"), "2049:13", 0, T, 4);
 
         var docs = documents.of(batch).documents();
-        new BulkIndexer(client, 100).index(docs);
+        new BulkIndexer(client, 100, 5_000_000).index(docs);
 
         assertThat(docs).extracting(LogDocument::index).containsExactly("t-daily-slow-2026.12.03", "t-daily-slow-2026.12.03",
                 "t-daily-slow-2026.12.04", "t-daily-slow-2026.12.04");
@@ -151,7 +170,7 @@ class LogIndexingTest {
         var bad = new LogDocument(good.getFirst().index(), "bad-offset", Map.of(Fields.TIMESTAMP, T.toString(),
                 Fields.OFFSET, "not a number", Fields.QUERY_TIME, 1.0), "db-1:/var/log/mysql/slow.log 2049:14@999");
 
-        var outcome = new BulkIndexer(client, 100).index(List.of(good.get(0), bad, good.get(1)));
+        var outcome = new BulkIndexer(client, 100, 5_000_000).index(List.of(good.get(0), bad, good.get(1)));
 
         assertThat(outcome.created()).isEqualTo(2);
         assertThat(outcome.rejected()).isEqualTo(1);

@@ -115,7 +115,7 @@ class LogsConsumerTest {
         var settings = LogsConsumerSettings.defaults(kafka.bootstrapServers()).withTopic(topic).withGroup(group)
                 .withBatching(50, Duration.ofMillis(200)).withRetry(Duration.ofMillis(200), Duration.ofSeconds(2));
         var c = new LogsConsumer(settings, new IndexTemplates(client, names, 1, 0), new LogDocuments(names),
-                new BulkIndexer(client, 50));
+                new BulkIndexer(client, 50, 5_000_000));
         c.start();
         return c;
     }
