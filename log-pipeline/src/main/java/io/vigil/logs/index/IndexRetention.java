@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 public final class IndexRetention {
 
     private static final Logger LOG = Logger.getLogger(IndexRetention.class);
+    private static final int DELETE_CHUNK = 50;
 
     private final ElasticsearchClient client;
     private final IndexNames names;
@@ -46,8 +47,12 @@ public final class IndexRetention {
                 }
             }
         }
+        // A few dozen names per request keep the URL short after a long outage of the timer.
+        for (int from = 0; from < expired.size(); from += DELETE_CHUNK) {
+            var chunk = expired.subList(from, Math.min(expired.size(), from + DELETE_CHUNK));
+            client.indices().delete(d -> d.index(chunk));
+        }
         if (!expired.isEmpty()) {
-            client.indices().delete(d -> d.index(expired));
             LOG.infof("deleted %d log indices older than %d days: %s", expired.size(), days, expired);
         }
         return expired;

@@ -28,8 +28,13 @@ public final class IndexTemplates {
     private final IndexNames names;
     private final int shards;
     private final int replicas;
+    private final IndexLifecycle lifecycle;
 
     public IndexTemplates(ElasticsearchClient client, IndexNames names, int shards, int replicas) {
+        this(client, names, shards, replicas, IndexLifecycle.NONE);
+    }
+
+    public IndexTemplates(ElasticsearchClient client, IndexNames names, int shards, int replicas, IndexLifecycle lifecycle) {
         if (shards < 1 || replicas < 0) {
             throw new IllegalArgumentException("shards must be at least 1 and replicas at least 0, got " + shards + " and " + replicas);
         }
@@ -37,10 +42,15 @@ public final class IndexTemplates {
         this.names = names;
         this.shards = shards;
         this.replicas = replicas;
+        this.lifecycle = lifecycle;
     }
 
-    /** Puts (creates or replaces) the three templates. They apply to indices created from now on. */
+    /**
+     * Puts the lifecycle policy where the cluster has ILM, then (creates or replaces) the three templates.
+     * They apply to indices created from now on.
+     */
     public void ensure() throws IOException {
+        var policy = lifecycle.ensure();
         for (LogIndex kind : LogIndex.values()) {
             var mappings = mappings(kind);
             client.indices().putIndexTemplate(r -> r
@@ -48,7 +58,11 @@ public final class IndexTemplates {
                     .indexPatterns(names.pattern(kind))
                     .priority(PRIORITY)
                     .template(t -> t
-                            .settings(s -> s.numberOfShards(String.valueOf(shards)).numberOfReplicas(String.valueOf(replicas)))
+                            .settings(s -> {
+                                s.numberOfShards(String.valueOf(shards)).numberOfReplicas(String.valueOf(replicas));
+                                policy.ifPresent(name -> s.lifecycle(l -> l.name(name)));
+                                return s;
+                            })
                             .mappings(m -> m.dynamic(DynamicMapping.False).properties(mappings))));
         }
     }

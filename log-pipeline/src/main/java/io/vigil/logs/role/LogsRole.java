@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vigil.logs.index.BulkIndexer;
 import io.vigil.logs.index.ElasticsearchConnection;
 import io.vigil.logs.index.ElasticsearchSettings;
+import io.vigil.logs.index.IndexLifecycle;
 import io.vigil.logs.index.IndexNames;
 import io.vigil.logs.index.IndexRetention;
 import io.vigil.logs.index.IndexTemplates;
@@ -77,7 +78,9 @@ public class LogsRole {
                 .withGroup(config.consumerGroup())
                 .withBatching(config.batchDocuments(), config.batchMaxWait())
                 .withRetry(config.retryMin(), config.retryMax());
-        consumer = new LogsConsumer(consumerSettings, new IndexTemplates(client, names, config.indexShards(), config.indexReplicas()),
+        var lifecycle = new IndexLifecycle(client, names, config.retentionDays());
+        consumer = new LogsConsumer(consumerSettings,
+                new IndexTemplates(client, names, config.indexShards(), config.indexReplicas(), lifecycle),
                 new LogDocuments(names), new BulkIndexer(client, config.batchDocuments(), config.batchMaxBytes().asLongValue()));
         consumer.start();
 

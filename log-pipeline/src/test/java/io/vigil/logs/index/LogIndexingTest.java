@@ -94,6 +94,22 @@ class LogIndexingTest {
         assertThat(settings.numberOfShards()).isEqualTo("1");
     }
 
+    @Test
+    void withoutIlmInTheClusterTheTemplatesNameNoPolicyAndRetentionIsVigils() throws Exception {
+        var names = new IndexNames("t-noilm");
+        var lifecycle = new IndexLifecycle(client, names, 7);
+
+        assertThat(lifecycle.ensure()).isEmpty(); // the integ-test build has no ILM
+        new IndexTemplates(client, names, 1, 0, lifecycle).ensure();
+        new BulkIndexer(client, 10, 5_000_000).index(new LogDocuments(names)
+                .of(TestBatches.slow(TestBatches.slowSource("db-1", "db-1:3306"), "2049:9", 0, T, 1)).documents());
+
+        var index = names.daily(LogIndex.SLOW, T);
+        var settings = client.indices().getSettings(g -> g.index(index)).result().get(index).settings().index();
+        assertThat(settings.lifecycle()).isNull();
+        assertThat(mapping(index).get(Fields.QUERY_ID).isKeyword()).isTrue();
+    }
+
     private Map<String, Property> mapping(String index) throws Exception {
         return client.indices().getMapping(g -> g.index(index)).result().get(index).mappings().properties();
     }

@@ -14,8 +14,11 @@ final class LogSearchResponses {
     private LogSearchResponses() {
     }
 
+    /** Browsers must not sniff a JSON answer into HTML: it carries logged statements verbatim. */
+    static final String NO_SNIFF = "X-Content-Type-Options";
+
     static Response ok(Object body) {
-        return Response.ok(body).type(MediaType.APPLICATION_JSON).build();
+        return Response.ok(body).type(MediaType.APPLICATION_JSON).header(NO_SNIFF, "nosniff").build();
     }
 
     static Response badRequest(BadParameterException e) {
@@ -28,6 +31,7 @@ final class LogSearchResponses {
     }
 
     static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON).header(NO_SNIFF, "nosniff")
+                .entity(Map.of("error", message)).build();
     }
 }

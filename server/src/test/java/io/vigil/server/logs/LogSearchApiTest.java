@@ -195,7 +195,7 @@ class LogSearchApiTest {
     @Test
     void hostileQueryTextComesBackVerbatimAsJsonDataAndFiltersStayExact() {
         var response = given().queryParam("from", FROM).queryParam("to", TO).queryParam("order", "avg").get("/api/v1/slowlog/top");
-        response.then().statusCode(200).contentType("application/json");
+        response.then().statusCode(200).contentType("application/json").header("X-Content-Type-Options", "nosniff");
         JsonPath top = response.jsonPath().using(DOUBLES);
         assertThat(top.getString("classes[0].queryId")).isEqualTo(QueryId.of("select ?, ? from dual where a = ?"));
         assertThat(top.getString("classes[0].slowest.query")).isEqualTo(EVIL);
