@@ -21,8 +21,11 @@ import org.jboss.logging.Logger;
  * Each document is <em>created</em> under its derived id: a document Elasticsearch already has answers
  * 409 and stays as it was, so a redelivered batch costs a lookup and never makes a duplicate.
  *
- * <p>Per document: 429 and 5xx are worth another try ({@link BulkOutcome#retry}); any other refusal
- * (a mapping error) would fail again, so it is counted and logged with the document's origin and source.
+ * <p>Per document: a refusal of the document itself (400, a mapping error; 413, too large) would fail
+ * again, so it is counted and logged with the document's origin and source. Any other refusal is about
+ * the cluster, not the document: overloaded (429, also a full disk's read-only block), failing (5xx), an
+ * index blocked or not allowed (403) or missing where auto-creation is off (404). Those documents are
+ * tried again later ({@link BulkOutcome#retry}): they are never dropped.
  */
 public final class BulkIndexer {
 
@@ -103,7 +106,7 @@ public final class BulkIndexer {
                 created++;
             } else if (status == 409) {
                 existing++;
-            } else if (status == 429 || status >= 500) {
+            } else if (!documentRefused(status)) {
                 retry.add(doc);
             } else {
                 rejected++;
@@ -112,6 +115,11 @@ public final class BulkIndexer {
             }
         }
         return new BulkOutcome(created, existing, rejected, retry);
+    }
+
+    /** Whether a refusal is about the document itself, so that sending it again can never work. */
+    static boolean documentRefused(int status) {
+        return status == 400 || status == 413 || status == 422;
     }
 
     /** About the size of the value as JSON: close enough to keep requests well under the server's limit. */

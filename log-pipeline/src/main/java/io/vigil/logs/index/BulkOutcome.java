@@ -8,7 +8,7 @@ import java.util.List;
  * @param created  documents indexed now
  * @param existing documents it already had (a redelivered batch): left as they were
  * @param rejected documents it refused for good (a mapping error); logged with where they came from
- * @param retry    documents it could not take now (429, 5xx on a shard): send them again later
+ * @param retry    documents it could not take now (429, 5xx, a blocked index): send them again later
  */
 public record BulkOutcome(int created, int existing, int rejected, List<LogDocument> retry) {
 

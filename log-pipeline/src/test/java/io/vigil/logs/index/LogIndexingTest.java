@@ -195,6 +195,29 @@ class LogIndexingTest {
     }
 
     @Test
+    void documentsABlockedIndexRefusesWaitAndGetInOnceItIsWritable() throws Exception {
+        var names = ready("t-blocked");
+        var documents = new LogDocuments(names);
+        var indexer = new BulkIndexer(client, 100, 5_000_000);
+        var first = documents.of(TestBatches.slow(TestBatches.slowSource("db-1", "db-1:3306"), "2049:16", 0, T.minusSeconds(3600), 3)).documents();
+        indexer.index(first.subList(0, 1));
+        String index = first.getFirst().index();
+
+        // What a full disk does (flood-stage watermark: HTTP 429), then what an operator's write block does (403).
+        for (String block : List.of("index.blocks.read_only_allow_delete", "index.blocks.write")) {
+            client.indices().putSettings(p -> p.index(index).settings(x -> x.otherSettings(block, co.elastic.clients.json.JsonData.of(true))));
+            var refused = indexer.index(first.subList(1, 3));
+            assertThat(refused.retry()).as(block).hasSize(2);
+            assertThat(refused.rejected()).as(block).isZero();
+            client.indices().putSettings(p -> p.index(index).settings(x -> x.otherSettings(block, co.elastic.clients.json.JsonData.of(false))));
+        }
+
+        var later = indexer.index(first.subList(1, 3));
+        assertThat(later.created()).isEqualTo(2);
+        assertThat(count(names.pattern(LogIndex.SLOW))).isEqualTo(3);
+    }
+
+    @Test
     void retentionDeletesOnlyDailyIndicesOlderThanItsDays() throws Exception {
         var names = ready("t-retention");
         var today = LocalDate.of(2026, 12, 10);
