@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
 @Produces(MediaType.APPLICATION_JSON)
 public class SlowLogResource {
 
-    /** pt-query-digest's query id: 32 hex digits (3.x) or the last 16 (2.x). */
-    private static final Pattern QUERY_ID = Pattern.compile("[0-9A-Fa-f]{16}|[0-9A-Fa-f]{32}");
+    /** pt-query-digest 3.x's query id, as indexed: 32 hex digits. */
+    private static final Pattern QUERY_ID = Pattern.compile("[0-9A-Fa-f]{32}");
     static final int MAX_LIMIT = 1000;
 
     private final LogsRole logs;
@@ -93,7 +93,7 @@ public class SlowLogResource {
                                 @QueryParam("user") String user) {
         try {
             if (id == null || !QUERY_ID.matcher(id).matches()) {
-                throw new BadParameterException("id", "a query id of 16 or 32 hex digits (as in top's queryId), got \""
+                throw new BadParameterException("id", "a query id of 32 hex digits (as in top's queryId), got \""
                         + abbreviated(String.valueOf(id)) + "\"");
             }
             SearchWindow window = window(from, to, since, Duration.ofDays(1), clock);
