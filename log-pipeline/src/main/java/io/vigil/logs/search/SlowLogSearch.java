@@ -63,6 +63,9 @@ public final class SlowLogSearch {
                 .ignoreUnavailable(true).allowNoIndices(true).query(query)
                 .aggregations(TOTAL, a -> a.sum(m -> m.field(Fields.QUERY_TIME)))
                 .aggregations(CLASSES, classes(ranking, limit)), "top slow-query classes");
+        if (response.aggregations().get(TOTAL) == null) {
+            return new TopClasses(window, ranking, 0, 0, List.of()); // no index yet: Elasticsearch answers without aggregations
+        }
         long totalCount = Sources.total(response);
         double totalSeconds = response.aggregations().get(TOTAL).sum().value();
         var classes = new ArrayList<QueryClass>();
@@ -133,6 +136,9 @@ public final class SlowLogSearch {
                                 .extendedBounds(e -> e.min(FieldDateMath.of(m -> m.value((double) window.from().toEpochMilli())))
                                         .max(FieldDateMath.of(m -> m.value((double) window.to().toEpochMilli() - 1)))))
                         .aggregations(TOTAL, t -> t.sum(m -> m.field(Fields.QUERY_TIME)))), "slow-query class " + queryId);
+        if (response.aggregations().get("stats") == null) {
+            return Optional.empty(); // no index yet
+        }
         var stats = response.aggregations().get("stats").stats();
         if (stats.count() == 0) {
             return Optional.empty();
