@@ -8,6 +8,8 @@ import io.vigil.collector.CollectorRole;
 import io.vigil.collector.KafkaSamplePublisher;
 import io.vigil.ingest.IngestConsumer;
 import io.vigil.ingest.IngestRole;
+import io.vigil.logs.role.LogsConsumer;
+import io.vigil.logs.role.LogsRole;
 import io.vigil.notifier.DeliveryWorker;
 import io.vigil.notifier.NotifierRole;
 import io.vigil.notifier.dispatch.AlertEventsConsumer;
@@ -34,13 +36,16 @@ public class RoleMetrics {
     private final IngestRole ingest;
     private final RulesRole rules;
     private final NotifierRole notifier;
+    private final LogsRole logs;
 
-    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest, RulesRole rules, NotifierRole notifier) {
+    public RoleMetrics(MeterRegistry registry, CollectorRole collector, IngestRole ingest, RulesRole rules, NotifierRole notifier,
+                       LogsRole logs) {
         this.registry = registry;
         this.collector = collector;
         this.ingest = ingest;
         this.rules = rules;
         this.notifier = notifier;
+        this.logs = logs;
     }
 
     // After the roles have started (default observer priority is 2500).
@@ -55,6 +60,7 @@ public class RoleMetrics {
         if (!ingest.consumers().isEmpty()) {
             bindIngest(ingest.consumers());
         }
+        logs.consumer().ifPresent(this::bindLogs);
         if (rules.consumer() != null) {
             bindRules(rules.consumer());
         }
@@ -122,6 +128,22 @@ public class RoleMetrics {
     /** A counter over every ingest writer. */
     private void sum(String name, String description, List<IngestConsumer> consumers, ToLongFunction<IngestConsumer> read) {
         counter(name, description, consumers, cs -> cs.stream().mapToLong(read).sum());
+    }
+
+    private void bindLogs(LogsConsumer consumer) {
+        counter("vigil_logs_batches_consumed", "log batches read from vigil.logs", consumer, LogsConsumer::batchesConsumed);
+        counter("vigil_logs_documents_indexed", "slow queries, error events and digests Elasticsearch created", consumer,
+                LogsConsumer::documentsIndexed);
+        counter("vigil_logs_documents_redelivered", "documents Elasticsearch already had (redelivered records)", consumer,
+                LogsConsumer::documentsExisting);
+        counter("vigil_logs_documents_rejected", "documents refused for good (mapping errors; each is logged)", consumer,
+                LogsConsumer::documentsRejected);
+        counter("vigil_logs_decode_errors", "Kafka records that were not log batches", consumer, LogsConsumer::decodeErrors);
+        counter("vigil_logs_parse_errors", "log entries the shipper could not parse", consumer, LogsConsumer::parseErrors);
+        counter("vigil_logs_retries", "attempts to reach Elasticsearch that failed and were retried", consumer, LogsConsumer::retries);
+        Gauge.builder("vigil_logs_paused", consumer, c -> c.isPaused() ? 1 : 0)
+                .description("1 while consumption of vigil.logs is paused because Elasticsearch cannot take documents")
+                .register(registry);
     }
 
     private <T> void counter(String name, String description, T source, ToDoubleFunction<T> read) {

@@ -19,6 +19,7 @@ public abstract class ManagedService {
     private final String script;
     private final int portCount;
     private final List<ServiceInstance> instances = new CopyOnWriteArrayList<>();
+    private volatile ServiceScripts scripts;
 
     /**
      * @param script    the script's name without {@code .sh}, e.g. {@code postgres}
@@ -76,7 +77,30 @@ public abstract class ManagedService {
         return instance().dir();
     }
 
+    /**
+     * Stops one instance and keeps its directory and data, for a test that takes the service away; bring it
+     * back with {@link #startAgain}. Other test classes share the service: restart it in a {@code finally}.
+     */
+    protected final void stopKeepingData(ServiceInstance instance) {
+        started().stopKeepingData(instance);
+    }
+
+    /** Starts a stopped instance again in its directory and on its ports, so its clients keep their address. */
+    protected final ServiceInstance startAgain(ServiceInstance instance, Launch launch) {
+        var started = started().startAgain(instance, launch);
+        instances.replaceAll(i -> i.dir().equals(instance.dir()) ? started : i);
+        return started;
+    }
+
+    private ServiceScripts started() {
+        if (scripts == null) {
+            throw new IllegalStateException(name() + " is not started");
+        }
+        return scripts;
+    }
+
     final void startWith(ServiceScripts scripts) {
+        this.scripts = scripts;
         start(launch -> {
             var started = scripts.start(launch);
             instances.add(started);

@@ -81,6 +81,14 @@ final class ServiceScripts {
         }
     }
 
+    void stopKeepingData(ServiceInstance instance) {
+        stop(instance.script(), instance.dir());
+    }
+
+    ServiceInstance startAgain(ServiceInstance instance, Launch launch) {
+        return startOn(launch, instance.dir(), instance.ports());
+    }
+
     private void stop(String script, Path dir) {
         var result = run(script, dir, List.of("stop", dir.toString()), "", STOP_TIMEOUT);
         if (!result.ok()) {

@@ -1,0 +1,154 @@
+package io.vigil.logs.index;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.transport.TransportException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends documents to Elasticsearch with the bulk API, in requests of at most {@code maxDocuments} documents
+ * and about {@code maxBytes} of JSON (a request above the cluster's {@code http.max_content_length}, 100 MB
+ * by default, would be refused whole, again and again).
+ * Each document is <em>created</em> under its derived id: a document Elasticsearch already has answers
+ * 409 and stays as it was, so a redelivered batch costs a lookup and never makes a duplicate.
+ *
+ * <p>Per document: a refusal of the document itself (400, a mapping error; 413, too large) would fail
+ * again, so it is counted and logged with the document's origin and source. Any other refusal is about
+ * the cluster, not the document: overloaded (429, also a full disk's read-only block), failing (5xx), an
+ * index blocked or not allowed (403) or missing where auto-creation is off (404). Those documents are
+ * tried again later ({@link BulkOutcome#retry}): they are never dropped.
+ */
+public final class BulkIndexer {
+
+    private static final Logger LOG = Logger.getLogger(BulkIndexer.class);
+    /** How much of a refused document's source goes into the log line. */
+    private static final int LOGGED_SOURCE_CHARS = 2000;
+
+    private final ElasticsearchClient client;
+    private final int maxDocuments;
+    private final long maxBytes;
+
+    public BulkIndexer(ElasticsearchClient client, int maxDocuments, long maxBytes) {
+        if (maxDocuments < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("a bulk request carries at least 1 document and 1 byte, got " + maxDocuments
+                    + " documents and " + maxBytes + " bytes");
+        }
+        this.client = client;
+        this.maxDocuments = maxDocuments;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Indexes every document, in order, in as many bulk requests as the limits need (a document larger than
+     * {@code maxBytes} goes alone).
+     *
+     * @throws ElasticsearchUnavailableException when a request failed as a whole; the documents of the
+     *                                           requests before it were taken, sending all again is harmless
+     */
+    public BulkOutcome index(List<LogDocument> documents) throws ElasticsearchUnavailableException {
+        var outcome = BulkOutcome.NOTHING;
+        int from = 0;
+        while (from < documents.size()) {
+            int to = from;
+            long bytes = 0;
+            do {
+                bytes += estimatedBytes(documents.get(to).source());
+                to++;
+            } while (to < documents.size() && to - from < maxDocuments
+                    && bytes + estimatedBytes(documents.get(to).source()) <= maxBytes);
+            outcome = outcome.plus(send(documents.subList(from, to)));
+            from = to;
+        }
+        return outcome;
+    }
+
+    private BulkOutcome send(List<LogDocument> chunk) throws ElasticsearchUnavailableException {
+        var operations = new ArrayList<BulkOperation>(chunk.size());
+        for (LogDocument d : chunk) {
+            operations.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
+        }
+        BulkResponse response;
+        try {
+            response = client.bulk(b -> b.operations(operations));
+        } catch (ElasticsearchException e) {
+            throw new ElasticsearchUnavailableException("Elasticsearch refused a bulk request of " + chunk.size()
+                    + " documents with HTTP " + e.status() + ": " + reason(e.error()), e);
+        } catch (TransportException e) {
+            throw new ElasticsearchUnavailableException("bulk request of " + chunk.size() + " documents failed: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ElasticsearchUnavailableException("Elasticsearch is not reachable (" + e + "); "
+                    + chunk.size() + " documents wait", e);
+        }
+        Map<String, LogDocument> byId = new HashMap<>();
+        chunk.forEach(d -> byId.put(d.index() + '/' + d.id(), d));
+        int created = 0;
+        int existing = 0;
+        int rejected = 0;
+        var retry = new ArrayList<LogDocument>();
+        List<BulkResponseItem> items = response.items();
+        for (int i = 0; i < items.size(); i++) {
+            BulkResponseItem item = items.get(i);
+            // Items come back in request order; the map guards against a server that reorders them.
+            LogDocument doc = item.id() != null && byId.containsKey(item.index() + '/' + item.id())
+                    ? byId.get(item.index() + '/' + item.id()) : chunk.get(i);
+            int status = item.status();
+            if (status == 200 || status == 201) {
+                created++;
+            } else if (status == 409) {
+                existing++;
+            } else if (!documentRefused(status)) {
+                retry.add(doc);
+            } else {
+                rejected++;
+                LOG.errorf("Elasticsearch refused the document from %s for %s (HTTP %d): %s; it is not indexed. Source: %s",
+                        doc.origin(), doc.index(), status, reason(item.error()), abbreviated(doc.source().toString()));
+            }
+        }
+        return new BulkOutcome(created, existing, rejected, retry);
+    }
+
+    /** Whether a refusal is about the document itself, so that sending it again can never work. */
+    static boolean documentRefused(int status) {
+        return status == 400 || status == 413 || status == 422;
+    }
+
+    /** About the size of the value as JSON: close enough to keep requests well under the server's limit. */
+    static long estimatedBytes(Object value) {
+        return switch (value) {
+            case null -> 4;
+            case String text -> text.length() + 2L;
+            case Map<?, ?> map -> 2 + map.entrySet().stream()
+                    .mapToLong(e -> estimatedBytes(String.valueOf(e.getKey())) + 1 + estimatedBytes(e.getValue()) + 1).sum();
+            case Iterable<?> list -> {
+                long n = 2;
+                for (Object item : list) {
+                    n += estimatedBytes(item) + 1;
+                }
+                yield n;
+            }
+            default -> 24;
+        };
+    }
+
+    private static String reason(ErrorCause cause) {
+        if (cause == null) {
+            return "(no reason given)";
+        }
+        String text = cause.type() + ": " + cause.reason();
+        return cause.causedBy() == null ? text : text + " (caused by " + cause.causedBy().type() + ": " + cause.causedBy().reason() + ")";
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= LOGGED_SOURCE_CHARS ? text : text.substring(0, LOGGED_SOURCE_CHARS) + "… (" + text.length() + " chars)";
+    }
+}
