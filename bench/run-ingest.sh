@@ -6,6 +6,7 @@
 #   bench/run-ingest.sh                    # 1,000 targets × 60 samples × 50 scrapes = 3,000,000 points
 #   SCRAPES=10 bench/run-ingest.sh         # smaller (600,000 points)
 #   BATCH_ROWS="5000" bench/run-ingest.sh  # only the default batching (default: "5000 20000")
+#   WRITERS="1" bench/run-ingest.sh        # only one writer (default: "1 2", vigil.ingest.writers)
 #   SKIP_BUILD=1 bench/run-ingest.sh       # reuse bench/target/benchmarks.jar
 #   KEEP=1 bench/run-ingest.sh             # leave bench/target/ingest (data, CSV, logs) for inspection
 #   JFR=1 bench/run-ingest.sh              # profile each Vigil run: bench/target/ingest/consume-ROWS.jfr
@@ -28,6 +29,7 @@ SAMPLES=${SAMPLES:-60}
 SCRAPES=${SCRAPES:-50}
 PARTITIONS=${PARTITIONS:-3}
 BATCH_ROWS=${BATCH_ROWS:-5000 20000}
+WRITERS=${WRITERS:-1 2}
 # JBoss Logging to java.util.logging: with quarkus-core on the class path the JBoss LogManager would hold
 # every message back until a Quarkus application configures it.
 JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
@@ -85,16 +87,16 @@ baseline() { # baseline NAME
   RESULTS+=("$line")
 }
 
-vigil() { # vigil BATCH_ROWS
-  local rows=$1 db="vigil_$1" line count
+vigil() { # vigil BATCH_ROWS WRITERS
+  local rows=$1 writers=$2 db="vigil_$1_$2" line count
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db"
   "${PSQL[@]}" -d postgres -c "CHECKPOINT"
   echo "load before: $(uptime)"
   local jfr=()
-  [[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/consume-$rows.jfr",settings=profile)
+  [[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/consume-$rows-$writers.jfr",settings=profile)
   "$JAVA" "${JVM_OPTS[@]}" "${jfr[@]}" -cp "$JAR" io.vigil.bench.IngestBench consume "$BOOTSTRAP" "$TOPIC" "$JDBC/$db" \
-    "$rows" "$POINTS" 2>"$WORK/consume-$rows.log" | tee "$WORK/consume-$rows.out"
-  line=$(grep '^RESULT' "$WORK/consume-$rows.out")
+    "$rows" "$POINTS" "$writers" 2>"$WORK/consume-$rows-$writers.log" | tee "$WORK/consume-$rows-$writers.out"
+  line=$(grep '^RESULT' "$WORK/consume-$rows-$writers.out")
   echo "load after:  $(uptime)"
   count=$("${PSQL[@]}" -d "$db" -Atc "SELECT count(*) FROM samples")
   [[ $count == "$POINTS" ]] || { echo "Vigil stored $count rows, expected $POINTS" >&2; exit 1; }
@@ -107,9 +109,11 @@ echo
 echo "== psql \\copy (1)"
 baseline copy_1
 for rows in $BATCH_ROWS; do
-  echo
-  echo "== Vigil IngestConsumer, batch rows $rows"
-  vigil "$rows"
+  for writers in $WRITERS; do
+    echo
+    echo "== Vigil IngestConsumer, batch rows $rows, $writers writers"
+    vigil "$rows" "$writers"
+  done
 done
 echo
 echo "== psql \\copy (2)"
@@ -121,7 +125,8 @@ printf '%s\n' "${RESULTS[@]}"
 printf '%s\n' "${RESULTS[@]}" | awk '
   /^RESULT psql_copy/ { for (i = 1; i <= NF; i++) if ($i ~ /^samples_per_s=/) { split($i, a, "="); base[++nb] = a[2] } }
   /^RESULT vigil/     { for (i = 1; i <= NF; i++) { if ($i ~ /^samples_per_s=/) { split($i, a, "="); v[++nv] = a[2] }
-                                                    if ($i ~ /^batch_rows=/) { split($i, b, "="); name[nv + 1] = b[2] } } }
+                                                    if ($i ~ /^batch_rows=/) { split($i, b, "="); name[nv + 1] = b[2] }
+                                                    if ($i ~ /^writers=/) { split($i, w, "="); name[nv + 1] = name[nv + 1] ", writers " w[2] } } }
   END {
     for (j = 1; j <= nv; j++)
       printf "batch rows %s: %.0f samples/s; ratio vs copy (1) %.2f, vs copy (2) %.2f, vs mean of both %.2f\n",

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Query latency: query_range over 100 series × 24 h at a 60 s step (1,441 steps), through Vigil's query path
-# over a real PostgreSQL store and through a real Prometheus 2.42 holding the same points.
+# Query latency: query_range over 100 series × 24 h at a 60 s step (1,441 steps) and × 7 days at a 1 h step (169
+# steps), through Vigil's query path over a real PostgreSQL store (with its rollups, and raw points only) and through
+# a real Prometheus 2.42 holding the same points; and the store's bytes per sample with and without rollups.
 #
 #   bench/run-query.sh                 # 50 timed runs per query and engine, after 5 warm-up runs
 #   RUNS=200 bench/run-query.sh
 #   SKIP_BUILD=1 bench/run-query.sh    # reuse bench/target/benchmarks.jar
 #
-# Data: 100 counter series (10 clusters × 10 instances) at 15 s for 24 h = 576,000 points, written into a fresh
+# Data: 100 counter series (10 clusters × 10 instances) at 15 s for 7 days = 4,032,000 points, written into a fresh
 # store through SampleWriter (partitioned layout) and backfilled into Prometheus with promtool from the same
 # values (deploy/testbed/prometheus.sh). Queries: the plain selector, rate(…[5m]) and sum by (cluster) (rate(…)).
 #
@@ -45,6 +46,16 @@ JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/vigil_query"
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d vigil_query -c "VACUUM ANALYZE"
 psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d vigil_query -Atc \
   "SELECT 'store: ' || count(*) || ' points, ' || count(DISTINCT series_id) || ' series, ' || pg_size_pretty(pg_database_size('vigil_query')) FROM samples"
+# Bytes per sample: the day partitions of samples with their indexes, then the rollup tables with theirs.
+psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d vigil_query -Atc "
+  WITH raw AS (SELECT sum(pg_total_relation_size(i.inhrelid)) AS bytes FROM pg_inherits i WHERE i.inhparent = 'samples'::regclass),
+       points AS (SELECT count(*) AS n FROM samples)
+  SELECT 'RESULT storage raw_bytes=' || raw.bytes || ' rollup_1m_bytes=' || pg_total_relation_size('samples_1m')
+      || ' rollup_1h_bytes=' || pg_total_relation_size('samples_1h') || ' points=' || points.n
+      || ' raw_bytes_per_sample=' || round(raw.bytes::numeric / points.n, 1)
+      || ' with_rollups_bytes_per_sample=' || round((raw.bytes + pg_total_relation_size('samples_1m')
+                                                     + pg_total_relation_size('samples_1h'))::numeric / points.n, 1)
+  FROM raw, points"
 
 echo
 echo "== Prometheus (promtool backfill of the same points)"
