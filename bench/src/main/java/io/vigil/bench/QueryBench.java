@@ -218,6 +218,25 @@ public final class QueryBench {
             System.out.printf(Locale.ROOT, "RESULT vigil_only query=%s span_h=%d step_s=%d p50_ms=%.1f p99_ms=%.1f%n", query.expr(),
                     query.spanMillis() / 3_600_000, query.stepSeconds(), pct(times, 50), pct(times, 99));
         }
+        // The store's part of the plain selectors: reading the buckets the engine asks for.
+        var store = new PgSeriesReader(IngestBench.dataSource(url));
+        var matchers = List.of(LabelMatcher.eq("__name__", METRIC));
+        for (long width : List.of(60_000L, 3_600_000L)) {
+            long span = width == 60_000L ? DAY_MILLIS : RANGE_MILLIS;
+            long queryEnd = end / width * width;
+            var times = new long[runs];
+            long buckets = 0;
+            for (int r = -WARMUP; r < runs; r++) {
+                long t0 = System.nanoTime();
+                buckets = store.readBuckets(matchers, width, queryEnd - span - QueryEngine.DEFAULT_LOOKBACK_MILLIS, queryEnd)
+                        .orElseThrow().stream().mapToLong(b -> b.size()).sum();
+                if (r >= 0) {
+                    times[r] = System.nanoTime() - t0;
+                }
+            }
+            System.out.printf(Locale.ROOT, "RESULT store_only readBuckets width_ms=%d buckets=%d p50_ms=%.1f p99_ms=%.1f%n", width,
+                    buckets, pct(times, 50), pct(times, 99));
+        }
     }
 
     /** Times {@code times.length} runs after as many warm-up runs, {@link #WARMUP} at most; returns the last JSON body. */

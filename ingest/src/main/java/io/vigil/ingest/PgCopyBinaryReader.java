@@ -1,12 +1,9 @@
 package io.vigil.ingest;
 
 import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyInputStream;
+import org.postgresql.copy.CopyOut;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -15,7 +12,8 @@ import java.util.Arrays;
  * Reads the rows of a {@code COPY (SELECT …) TO STDOUT (FORMAT binary)}: the read path's bulk
  * transfer. Binary values need no text parsing on either side, which for hundreds of thousands of
  * rows is most of the time a result set would spend; a float8 also keeps its exact bits, so a
- * staleness marker's NaN payload survives.
+ * staleness marker's NaN payload survives. The server's CopyData messages are parsed where they
+ * lie (normally one row each); a value split across two messages is joined first.
  *
  * <p>COPY takes no bind parameters: callers inline only values they produced themselves (ids,
  * times), never user text.
@@ -24,9 +22,9 @@ final class PgCopyBinaryReader implements AutoCloseable {
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
 
-    private final PGCopyInputStream copy;
-    private final DataInputStream in;
+    private final CopyOut copy;
     private final String what;
+    private ByteBuffer buf = ByteBuffer.allocate(0);
     private int fields;
     private int field;
     private boolean done;
@@ -34,19 +32,17 @@ final class PgCopyBinaryReader implements AutoCloseable {
     /** Starts {@code COPY (query) TO STDOUT (FORMAT binary)} on {@code c}; {@code what} names it in errors. */
     PgCopyBinaryReader(Connection c, String query, String what) throws SQLException {
         this.what = what;
-        this.copy = new PGCopyInputStream(c.unwrap(PGConnection.class), "COPY (" + query + ") TO STDOUT (FORMAT binary)");
-        this.in = new DataInputStream(new BufferedInputStream(copy, 64 * 1024));
-        try {
-            byte[] signature = new byte[SIGNATURE.length];
-            in.readFully(signature);
-            if (!Arrays.equals(signature, SIGNATURE)) {
-                throw new SQLException(what + ": not a binary COPY stream");
-            }
-            in.readInt(); // flags
-            in.skipNBytes(in.readInt()); // header extension
-        } catch (IOException e) {
-            throw failure(e);
+        this.copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + query + ") TO STDOUT (FORMAT binary)");
+        ensure(SIGNATURE.length + 8);
+        byte[] signature = new byte[SIGNATURE.length];
+        buf.get(signature);
+        if (!Arrays.equals(signature, SIGNATURE)) {
+            throw new SQLException(what + ": not a binary COPY stream");
         }
+        buf.getInt(); // flags
+        int extension = buf.getInt();
+        ensure(extension);
+        buf.position(buf.position() + extension);
     }
 
     /** Moves to the next row; false at the end. */
@@ -54,98 +50,80 @@ final class PgCopyBinaryReader implements AutoCloseable {
         if (done) {
             return false;
         }
-        try {
-            short count = in.readShort();
-            if (count == -1) {
-                done = true;
-                return false;
-            }
-            fields = count;
-            field = 0;
-            return true;
-        } catch (IOException e) {
-            throw failure(e);
+        ensure(2);
+        short count = buf.getShort();
+        if (count == -1) {
+            done = true;
+            return false;
         }
+        fields = count;
+        field = 0;
+        return true;
     }
 
     /** The next field as int8, or {@code ifNull}. */
     long int8(long ifNull) throws SQLException {
-        int length = length();
-        if (length < 0) {
-            return ifNull;
-        }
-        try {
-            return in.readLong();
-        } catch (IOException e) {
-            throw failure(e);
-        }
+        return length(8) < 0 ? ifNull : buf.getLong();
     }
 
     int int4(int ifNull) throws SQLException {
-        int length = length();
-        if (length < 0) {
-            return ifNull;
-        }
-        try {
-            return in.readInt();
-        } catch (IOException e) {
-            throw failure(e);
-        }
+        return length(4) < 0 ? ifNull : buf.getInt();
     }
 
     double float8(double ifNull) throws SQLException {
-        int length = length();
-        if (length < 0) {
-            return ifNull;
-        }
-        try {
-            return Double.longBitsToDouble(in.readLong());
-        } catch (IOException e) {
-            throw failure(e);
-        }
+        return length(8) < 0 ? ifNull : Double.longBitsToDouble(buf.getLong());
     }
 
     /** The next field, a timestamptz, as epoch milliseconds, or {@code ifNull}. */
     long timeMillis(long ifNull) throws SQLException {
-        long micros = int8(Long.MIN_VALUE);
-        if (micros == Long.MIN_VALUE) {
+        if (length(8) < 0) {
             return ifNull;
         }
-        return Math.floorDiv(micros + PgCopyBinary.PG_EPOCH_MICROS, 1000L);
+        return Math.floorDiv(buf.getLong() + PgCopyBinary.PG_EPOCH_MICROS, 1000L);
     }
 
-    private int length() throws SQLException {
+    /** Reads a field's length; unless it is NULL, makes sure its {@code size} bytes are at hand. */
+    private int length(int size) throws SQLException {
         if (field++ >= fields) {
             throw new SQLException(what + ": row has " + fields + " fields, asked for field " + field);
         }
-        try {
-            return in.readInt();
-        } catch (IOException e) {
-            throw failure(e);
+        ensure(4);
+        int length = buf.getInt();
+        if (length >= 0) {
+            if (length != size) {
+                throw new SQLException(what + ": field " + field + " has " + length + " bytes, expected " + size);
+            }
+            ensure(size);
         }
+        return length;
     }
 
-    private SQLException failure(IOException e) {
-        if (e.getCause() instanceof SQLException sql) {
-            return new SQLException(what + " failed: " + sql.getMessage(), sql.getSQLState(), sql);
+    /** Makes at least {@code n} bytes readable, taking further CopyData messages as needed. */
+    private void ensure(int n) throws SQLException {
+        while (buf.remaining() < n) {
+            byte[] more = copy.readFromCopy();
+            if (more == null) {
+                throw new SQLException(what + " failed: the COPY stream ended in the middle of a row");
+            }
+            if (!buf.hasRemaining()) {
+                buf = ByteBuffer.wrap(more);
+            } else {
+                var joined = ByteBuffer.allocate(buf.remaining() + more.length);
+                joined.put(buf).put(more).flip();
+                buf = joined;
+            }
         }
-        return new SQLException(what + " failed: " + (e instanceof EOFException ? "the stream ended early" : e.getMessage()), e);
     }
 
     @Override
     public void close() throws SQLException {
-        try {
-            if (done) {
-                // Past the trailer only the end of the COPY remains; reading it completes the operation.
-                while (in.read() != -1) {
-                    // nothing else is expected
-                }
-            } else if (copy.isActive()) {
-                copy.cancelCopy();
+        if (done) {
+            // Past the trailer only the end of the COPY remains; reading it completes the operation.
+            while (copy.readFromCopy() != null) {
+                // nothing else is expected
             }
-            copy.close();
-        } catch (IOException e) {
-            throw failure(e);
+        } else if (copy.isActive()) {
+            copy.cancelCopy();
         }
     }
 }
