@@ -60,7 +60,7 @@ final class DigestDiff {
     private StatementDigestDelta delta(DigestRow now, DigestRow before, Instant from, Instant to) {
         DigestRow b = before == null ? new DigestRow(now.schema(), now.digest(), "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : before;
         String text = now.digestText() == null ? "" : now.digestText();
-        String fingerprint = fingerprinter.fingerprint(text);
+        String fingerprint = fingerprinter.fingerprint(DigestText.asQuery(text));
         return new StatementDigestDelta(now.schema(), now.digest(), text, fingerprint, QueryId.of(fingerprint),
                 now.count() - b.count(), now.totalSeconds() - b.totalSeconds(),
                 // MAX_TIMER_WAIT is the largest since the table's last reset, not a counter: shipped as read.

@@ -23,8 +23,14 @@ public final class KafkaLogPublisher implements BatchSink {
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
+    private final Duration deliveryTimeout;
 
     public KafkaLogPublisher(String bootstrapServers, String topic, int maxRecordBytes) {
+        this(bootstrapServers, topic, maxRecordBytes, DELIVERY_TIMEOUT);
+    }
+
+    /** @param deliveryTimeout how long one send may take, retries included, before it counts as failed */
+    public KafkaLogPublisher(String bootstrapServers, String topic, int maxRecordBytes, Duration deliveryTimeout) {
         var props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -34,11 +40,15 @@ public final class KafkaLogPublisher implements BatchSink {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-log-shipper");
         // The records are sized by the shipper; leave room for the record's own framing.
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes + 64 * 1024);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        int timeoutMs = (int) deliveryTimeout.toMillis();
+        int requestMs = Math.max(1000, timeoutMs / 3);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestMs);
+        // Kafka insists on delivery.timeout >= linger + request timeout.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, requestMs + 5));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(10_000, timeoutMs));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.topic = topic;
+        this.deliveryTimeout = deliveryTimeout;
     }
 
     @Override
@@ -47,7 +57,7 @@ public final class KafkaLogPublisher implements BatchSink {
         String what = "batch of " + key + " (bytes " + batch.batch().startOffset() + "-" + batch.batch().endOffset() + ")";
         try {
             producer.send(new ProducerRecord<>(topic, key, batch.json()))
-                    .get(DELIVERY_TIMEOUT.toMillis() + 15_000, TimeUnit.MILLISECONDS);
+                    .get(deliveryTimeout.toMillis() + 15_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ShipException(topic + " did not take the " + what + ": " + cause.getMessage(), cause);
