@@ -18,9 +18,10 @@ import java.util.function.LongSupplier;
  * once Kafka has them.
  *
  * <p>An entry is complete once the next one begins. The last entry of the file is held until then, or until
- * the file has been quiet for the quiet period (servers write an entry at once), or until the file was
- * rotated away and read to its end. A line without its newline is held until the newline comes, unless the
- * file was rotated away.
+ * the file has been quiet for the quiet period (servers write an entry at once). A line without its newline
+ * is held until the newline comes. A file rotated away (or deleted) is followed while it grows; once it has
+ * been still for the rotation grace, the rest of it is shipped, a last line without newline too, and the
+ * shipper moves on to the file the path names now.
  */
 public final class FileShipper implements ShippingSource {
 
@@ -63,7 +64,8 @@ public final class FileShipper implements ShippingSource {
 
     @Override
     public boolean poll() throws IOException, ShipException {
-        if (tailer.moveOn()) {
+        if (quietFor(settings.rotationGrace()) && tailer.moveOn()) {
+            lastSeenEnd = -1;
             counters.rotated();
             LOG.infof("%s: rotated; now reading the new file from its start", describe());
             if (tailer.fileId() != null) {
@@ -81,7 +83,9 @@ public final class FileShipper implements ShippingSource {
                 continue;
             }
             noteChange(w);
-            int parseLength = w.ended() ? w.length() : w.complete();
+            // A rotated-away file that stopped growing is done: ship all of it, a last line without newline too.
+            boolean finished = w.detached() && w.atEnd() && quietFor(settings.rotationGrace());
+            int parseLength = finished ? w.length() : w.complete();
             boolean bigger = !w.atEnd() && limit < settings.maxEntryBytes();
             if (parseLength == 0 && !w.atEnd() && !bigger) {
                 parseLength = w.length(); // a line longer than the largest entry: cut it here, the parser reports it
@@ -89,7 +93,7 @@ public final class FileShipper implements ShippingSource {
             List<ShipItem> items = parseLength == 0 ? List.of()
                     : format.parse(w.bytes(), parseLength, w.start(), path.toString());
             long parsedEnd = w.start() + parseLength;
-            boolean flushAll = w.ended() || (w.atEnd() && !w.partialLine() && quiet())
+            boolean flushAll = finished || (w.atEnd() && !w.partialLine() && quietFor(settings.quietPeriod()))
                     || (!w.atEnd() && !bigger && items.size() <= 1);
             List<ShipItem> ship;
             long end;
@@ -145,8 +149,8 @@ public final class FileShipper implements ShippingSource {
         }
     }
 
-    private boolean quiet() {
-        return nanoTime.getAsLong() - lastChange >= settings.quietPeriod().toNanos();
+    private boolean quietFor(java.time.Duration d) {
+        return lastSeenEnd >= 0 && nanoTime.getAsLong() - lastChange >= d.toNanos();
     }
 
     private void ship(String fileId, long start, long end, List<ShipItem> items) throws IOException, ShipException {

@@ -34,10 +34,7 @@ final class FileTailer implements AutoCloseable {
         this.resumeFrom = resumeFrom;
     }
 
-    /**
-     * Bytes available after the position, up to {@code maxBytes}, cut after the last newline unless the file
-     * has ended for good.
-     */
+    /** Bytes available after the position, up to {@code maxBytes}; {@link Window#complete()} ends after the last newline. */
     Window read(int maxBytes) throws IOException {
         if (channel == null && !open()) {
             return Window.ABSENT;
@@ -64,15 +61,11 @@ final class FileTailer implements AutoCloseable {
             }
         }
         n = into.position();
-        boolean atEnd = position + n >= size;
-        boolean ended = detached && atEnd;
         int complete = n;
-        if (!ended) {
-            while (complete > 0 && buffer[complete - 1] != '\n') {
-                complete--;
-            }
+        while (complete > 0 && buffer[complete - 1] != '\n') {
+            complete--;
         }
-        return new Window(identity.toString(), position, buffer, complete, n, atEnd, ended, false);
+        return new Window(identity.toString(), position, buffer, complete, n, position + n >= size, detached, false);
     }
 
     /** Everything before {@code offset} is shipped. */
@@ -95,7 +88,8 @@ final class FileTailer implements AutoCloseable {
 
     /**
      * After a rotated-away file is shipped to its end, moves on to the file the path names now (from offset
-     * 0), if any. Returns whether it moved.
+     * 0), if any. Returns whether it moved. The caller waits until the old file stopped growing: a server
+     * writes to the renamed file until it is told to reopen its log (FLUSH SLOW LOGS), often a moment later.
      */
     boolean moveOn() throws IOException {
         if (channel == null || !detached || position < channel.size()) {
@@ -178,13 +172,13 @@ final class FileTailer implements AutoCloseable {
      *
      * @param fileId    the file read
      * @param start     its offset of {@code bytes[0]}
-     * @param complete  bytes up to and including the last newline (all of {@code length} when {@code ended})
+     * @param complete  bytes up to and including the last newline
      * @param length    bytes read
      * @param atEnd     nothing more in the file right now
-     * @param ended     the file was rotated away and is read to its end: it will not grow any more
+     * @param detached  the path names another file now, or none: this one was rotated away or deleted
      * @param truncated the file is shorter than the position: it was truncated in place
      */
-    record Window(String fileId, long start, byte[] bytes, int complete, int length, boolean atEnd, boolean ended,
+    record Window(String fileId, long start, byte[] bytes, int complete, int length, boolean atEnd, boolean detached,
                   boolean truncated) {
 
         static final Window ABSENT = new Window(null, 0, new byte[0], 0, 0, true, false, false);

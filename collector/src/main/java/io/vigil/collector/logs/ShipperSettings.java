@@ -13,12 +13,16 @@ import java.time.Duration;
  * @param readBytes       bytes read from a file in one go
  * @param maxEntryBytes   the largest entry read whole; larger ones are cut and reported as parse errors
  * @param retryBackoffMax the longest wait between two attempts while Kafka or a database is unreachable
+ * @param rotationGrace   how long a rotated-away file must stay unchanged before the shipper leaves it for the
+ *                        new file: the server writes to it until it reopens its log
  */
 public record ShipperSettings(int batchMaxEntries, int batchMaxBytes, int maxQueryBytes, Duration pollInterval,
-                              Duration quietPeriod, int readBytes, int maxEntryBytes, Duration retryBackoffMax) {
+                              Duration quietPeriod, int readBytes, int maxEntryBytes, Duration retryBackoffMax,
+                              Duration rotationGrace) {
 
     public static final ShipperSettings DEFAULTS = new ShipperSettings(1000, 900_000, 64 << 10,
-            Duration.ofMillis(500), Duration.ofSeconds(2), 1 << 20, 16 << 20, Duration.ofSeconds(30));
+            Duration.ofMillis(500), Duration.ofSeconds(2), 1 << 20, 16 << 20, Duration.ofSeconds(30),
+            Duration.ofSeconds(10));
 
     public ShipperSettings {
         if (batchMaxEntries < 1 || batchMaxBytes < 4096 || maxQueryBytes < 64 || readBytes < 4096
@@ -30,13 +34,8 @@ public record ShipperSettings(int batchMaxEntries, int batchMaxBytes, int maxQue
         }
     }
 
-    public ShipperSettings withQuietPeriod(Duration quiet) {
-        return new ShipperSettings(batchMaxEntries, batchMaxBytes, maxQueryBytes, pollInterval, quiet, readBytes,
-                maxEntryBytes, retryBackoffMax);
-    }
-
     public ShipperSettings withBatchMaxEntries(int entries) {
         return new ShipperSettings(entries, batchMaxBytes, maxQueryBytes, pollInterval, quietPeriod, readBytes,
-                maxEntryBytes, retryBackoffMax);
+                maxEntryBytes, retryBackoffMax, rotationGrace);
     }
 }

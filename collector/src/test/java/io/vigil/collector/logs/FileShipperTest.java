@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The file shipper on real files: rotation, truncation, restarts, partial lines, huge and broken entries. */
 class FileShipperTest {
 
-    private static final Duration QUIET = Duration.ofSeconds(2);
-    private static final ShipperSettings SETTINGS = ShipperSettings.DEFAULTS.withQuietPeriod(QUIET);
+    private static final ShipperSettings SETTINGS = ShipperSettings.DEFAULTS;
+    private static final Duration QUIET = SETTINGS.quietPeriod();
 
     @TempDir
     Path dir;
@@ -49,10 +49,12 @@ class FileShipperTest {
         return shipper(file, LogKind.SLOW, SETTINGS);
     }
 
-    /** Polls until nothing is left to ship, then lets the quiet period pass and polls again. */
+    /** Polls until nothing is left to ship, then lets the quiet period and the rotation grace pass, twice. */
     private void drain(FileShipper shipper) throws Exception {
-        pollUntilIdle(shipper);
-        time.advance(QUIET);
+        for (int i = 0; i < 3; i++) {
+            pollUntilIdle(shipper);
+            time.advance(SETTINGS.rotationGrace());
+        }
         pollUntilIdle(shipper);
     }
 
@@ -96,15 +98,21 @@ class FileShipperTest {
             pollUntilIdle(shipper);
             Files.move(log, rotated);
             append(rotated, entries(10, 12)); // the server still writes to the file it has open
-            append(log, entries(12, 15));     // until it reopens the path (FLUSH SLOW LOGS)
+            pollUntilIdle(shipper);
+            time.advance(QUIET);
+            pollUntilIdle(shipper);
+            assertThat(numbers(sink)).as("the renamed file read to its end").containsExactlyElementsOf(upTo(12));
+            append(rotated, entries(12, 14)); // and goes on writing to it
+            pollUntilIdle(shipper);
+            append(log, entries(14, 17));     // until it reopens the path (FLUSH SLOW LOGS)
             drain(shipper);
         }
-        assertThat(numbers(sink)).containsExactlyElementsOf(upTo(15));
+        assertThat(numbers(sink)).containsExactlyElementsOf(upTo(17));
         String newId = FileIdentity.of(log).toString();
         assertThat(sink.batches).extracting(LogBatch::fileId).containsOnly(oldId, newId);
         var inNewFile = sink.batches.stream().filter(b -> b.fileId().equals(newId)).flatMap(b -> b.slow().stream()).toList();
         assertThat(inNewFile.getFirst().entry().offset()).as("offsets of the new file start at 0").isZero();
-        assertThat(inNewFile.get(1).entry().offset()).isEqualTo(entry(12).getBytes(StandardCharsets.UTF_8).length);
+        assertThat(inNewFile.get(1).entry().offset()).isEqualTo(entry(14).getBytes(StandardCharsets.UTF_8).length);
         assertThat(counters.rotations()).isEqualTo(1);
     }
 

@@ -35,7 +35,7 @@ class ShipToKafkaTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ShipperSettings FAST = new ShipperSettings(1000, 900_000, 64 << 10, Duration.ofMillis(100),
-            Duration.ofMillis(300), 1 << 20, 16 << 20, Duration.ofSeconds(1));
+            Duration.ofMillis(300), 1 << 20, 16 << 20, Duration.ofSeconds(1), Duration.ofSeconds(1));
 
     @TempDir
     Path dir;
