@@ -34,6 +34,7 @@ public final class DigestReader implements AutoCloseable {
                 // The table can hold thousands of rows: allow a read several times the target's timeout.
                 connection = MySqlConnections.connect(target, (int) Math.max(1000, target.timeout().toMillis()) * 4,
                         "vigil-log-shipper", false);
+                requirePerformanceSchema(connection);
             }
             var rows = new HashMap<DigestRow.Key, DigestRow>();
             try (var st = connection.createStatement(); ResultSet rs = st.executeQuery(QUERY)) {
@@ -49,6 +50,16 @@ public final class DigestReader implements AutoCloseable {
             close();
             throw new SQLException("statement digests of " + MySqlConnections.describe(target, e), e.getSQLState(),
                     e.getErrorCode(), e);
+        }
+    }
+
+    /** With performance_schema off the table is merely empty: say so rather than ship nothing in silence. */
+    private static void requirePerformanceSchema(Connection c) throws SQLException {
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@performance_schema")) {
+            if (!rs.next() || rs.getInt(1) != 1) {
+                throw new SQLException("performance_schema is OFF; set performance_schema=ON in the server's my.cnf and "
+                        + "restart it, or tail its slow log instead");
+            }
         }
     }
 

@@ -90,14 +90,16 @@ public final class LogShipper implements AutoCloseable {
     @Override
     public void close() {
         stop.countDown();
+        // A send in flight ends within the producer's delivery timeout; shutdown waits 5 s in all, not per source.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Thread t : threads) {
             try {
-                // A send in flight ends within the producer's delivery timeout; do not wait that long on shutdown.
-                if (!t.join(Duration.ofSeconds(5))) {
+                if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
                     t.interrupt();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
             }
         }
         sources.forEach(ShippingSource::close);

@@ -300,6 +300,36 @@ class FileShipperTest {
         assertThat(counters.slowQueries()).isEqualTo(3);
     }
 
+    @Test
+    void batchesAreSplitToFitARecordAndAnEntryTooLargeAloneBecomesAParseError() throws Exception {
+        Path log = dir.resolve("slow.log");
+        var explain = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            explain.append("# explain: ").append(i).append("\tSIMPLE\tsbtest1\tALL\tNULL\tNULL\tNULL\tNULL\t10000\t10000.00\t100.00\t100.00\n");
+        }
+        String withPlan = entry(5).replace("SET timestamp", explain + "SET timestamp");
+        append(log, entries(0, 5) + withPlan + entries(6, 20));
+        var tiny = new ShipperSettings(1000, 4096, 64, SETTINGS.pollInterval(), QUIET, 1 << 20, 16 << 20,
+                SETTINGS.retryBackoffMax(), SETTINGS.rotationGrace());
+        try (var shipper = shipper(log, LogKind.SLOW, tiny)) {
+            drain(shipper);
+        }
+        assertThat(sink.batches.size()).isGreaterThan(2);
+        assertThat(sink.sizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(4096));
+        assertThat(numbers(sink)).containsExactlyElementsOf(upTo(20).stream().filter(n -> n != 5).toList());
+        var errors = sink.batches.stream().flatMap(b -> b.parseErrors().stream()).toList();
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(entries(0, 5).length());
+            assertThat(e.reason()).contains("does not fit a Kafka record of 4096 bytes");
+        });
+        assertThat(counters.oversized()).isEqualTo(1);
+        // Consecutive batches cover the file without gap or overlap.
+        for (int i = 1; i < sink.batches.size(); i++) {
+            assertThat(sink.batches.get(i).startOffset()).isEqualTo(sink.batches.get(i - 1).endOffset());
+        }
+        assertThat(sink.batches.getLast().endOffset()).isEqualTo(Files.size(log));
+    }
+
     private static void truncate(Path file) throws IOException {
         try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(0);
