@@ -36,17 +36,25 @@ final class LogsTopic implements AutoCloseable {
 
     /** Consumes until {@code done} holds for everything received so far, or fails after {@code timeout}. */
     List<Received> until(Predicate<List<Received>> done, Duration timeout, String what) {
+        if (!within(done, timeout)) {
+            throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + "; received " + received.size()
+                    + " batches");
+        }
+        return received;
+    }
+
+    /** Consumes until {@code done} holds, or {@code timeout} passes; says which. */
+    boolean within(Predicate<List<Received>> done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.test(received)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + "; received " + received.size()
-                        + " batches");
+                return false;
             }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 received.add(new Received(r.key(), LogBatchJson.decode(r.value())));
             }
         }
-        return received;
+        return true;
     }
 
     @Override

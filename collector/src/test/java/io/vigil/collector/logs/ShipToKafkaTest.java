@@ -77,7 +77,14 @@ class ShipToKafkaTest {
 
             var received = logs.until(r -> marked(r, marker).size() == 3 && hasErrorEvent(r),
                     WAIT, "the three marked statements and an error-log event");
-            // The digest reader took its baseline when it started; what runs now is its next delta.
+            // Deltas begin after the reader's first read, its baseline: a probe that shows up proves it was taken.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            do {
+                assertThat(System.nanoTime()).as("a probe statement's digest within %s", WAIT).isLessThan(deadline);
+                mariaDb.sql("SELECT COUNT(*) FROM shipper_it.t WHERE id > 0");
+            } while (!logs.within(r -> r.stream().flatMap(x -> x.batch().digests().stream())
+                    .anyMatch(d -> d.digestText().contains("shipper_it") && d.digestText().toLowerCase().contains("where id >")),
+                    Duration.ofSeconds(3)));
             mariaDb.sql("SELECT COUNT(*) FROM shipper_it.t WHERE v = 'a'; SELECT COUNT(*) FROM shipper_it.t WHERE v = 'b';"
                     + " SELECT COUNT(*) FROM shipper_it.t WHERE v = 'c'; SELECT COUNT(*) FROM shipper_it.t WHERE v = 'd'");
             logs.until(r -> countDigests(r) >= 4, WAIT, "the digest of the four counts");
@@ -113,6 +120,37 @@ class ShipToKafkaTest {
             assertThat(digestRecord.key()).isEqualTo("127.0.0.1:" + mariaDb.port() + ":performance_schema");
             assertThat(shipper.counters().slowQueries()).isGreaterThanOrEqualTo(3);
             assertThat(shipper.counters().errorEvents()).isPositive();
+        }
+    }
+
+    @Test
+    void followsARealMariaDbSlowLogThroughARenameAndFlushSlowLogs(MariaDb mariaDb, Kafka kafka) throws Exception {
+        String topic = "logs-" + UUID.randomUUID();
+        String marker = "rotation-" + UUID.randomUUID();
+        Path slowLog = mariaDb.slowLogPath();
+        var source = new LogSource("db-host-9", "shipper-it", "127.0.0.1:" + mariaDb.port(), LogKind.SLOW, slowLog.toString());
+        try (var publisher = new KafkaLogPublisher(kafka.bootstrapServers(), topic, FAST.batchMaxBytes());
+             var shipper = new LogShipper(List.of(new FileShipper(source, slowLog, LogShippers.format(LogKind.SLOW, FAST),
+                     publisher, new CheckpointStore(dir.resolve("state")), FAST, new ShipperCounters(), System::nanoTime)),
+                     FAST, new ShipperCounters());
+             var logs = new LogsTopic(kafka, topic)) {
+            shipper.start();
+            String before = FileIdentity.of(slowLog).toString();
+            mariaDb.sql("SET long_query_time = 0; SELECT '" + marker + "', 'a1'; SELECT '" + marker + "', 'a2'");
+            logs.until(r -> marked(r, marker).size() == 2, WAIT, "the statements before the rotation");
+            Files.move(slowLog, slowLog.resolveSibling("slow.log." + marker));
+            // Until FLUSH SLOW LOGS the server goes on writing to the renamed file.
+            mariaDb.sql("SET long_query_time = 0; SELECT '" + marker + "', 'b1'; SELECT '" + marker + "', 'b2'");
+            mariaDb.sql("FLUSH SLOW LOGS");
+            mariaDb.sql("SET long_query_time = 0; SELECT '" + marker + "', 'c1'; SELECT '" + marker + "', 'c2'");
+            String after = FileIdentity.of(slowLog).toString();
+
+            var received = logs.until(r -> marked(r, marker).size() >= 6, WAIT, "the statements around the rotation");
+            assertThat(marked(received, marker)).extracting(q -> q.entry().query().substring(q.entry().query().length() - 3))
+                    .containsExactly("a1'", "a2'", "b1'", "b2'", "c1'", "c2'");
+            var files = received.stream().filter(r -> r.batch().slow().stream().anyMatch(q -> q.entry().query().contains(marker)))
+                    .map(r -> r.batch().fileId()).distinct().toList();
+            assertThat(files).containsExactly(before, after);
         }
     }
 
@@ -171,7 +209,7 @@ class ShipToKafkaTest {
     }
 
     private static boolean isCountDigest(io.vigil.logs.wire.StatementDigestDelta d) {
-        return d.digestText().contains("COUNT") && d.digestText().contains("shipper_it");
+        return d.digestText().contains("COUNT") && d.digestText().contains("shipper_it") && d.digestText().contains("`v` =");
     }
 
     private static long countDigests(List<LogsTopic.Received> received) {
