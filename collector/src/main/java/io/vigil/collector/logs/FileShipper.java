@@ -161,6 +161,8 @@ public final class FileShipper implements ShippingSource {
             if (b.json().length > settings.batchMaxBytes()) {
                 b = oversized(fileId, b);
             }
+            long batchEnd = b.batch().endOffset();
+            // Lines that hold no entry (a server's start banner) need no record, only a checkpoint past them.
             if (b.batch().size() + b.batch().parseErrors().size() > 0) {
                 try {
                     sink.send(b);
@@ -168,10 +170,9 @@ public final class FileShipper implements ShippingSource {
                     counters.sendFailed();
                     throw e;
                 }
+                counters.shipped(b, batchEnd - b.batch().startOffset());
             }
-            long batchEnd = b.batch().endOffset();
             tailer.advanceTo(batchEnd);
-            counters.shipped(b, batchEnd - b.batch().startOffset());
             checkpoints.save(source.key(), new Checkpoint(fileId, batchEnd));
         }
     }

@@ -26,7 +26,8 @@ final class FileTailer implements AutoCloseable {
     private long position;
     /** The path names another file now, or none: this one will not grow any more. */
     private boolean detached;
-    private byte[] buffer = new byte[64 << 10];
+    private static final int SMALL_BUFFER = 64 << 10;
+    private byte[] buffer = new byte[SMALL_BUFFER];
 
     /** @param resumeFrom the last checkpoint of this path, or null to start at the beginning of the file */
     FileTailer(Path path, Checkpoint resumeFrom) {
@@ -53,6 +54,8 @@ final class FileTailer implements AutoCloseable {
         int n = (int) Math.min(size - position, maxBytes);
         if (buffer.length < n) {
             buffer = new byte[Math.max(n, buffer.length * 2)];
+        } else if (buffer.length > SMALL_BUFFER * 16 && n <= SMALL_BUFFER) {
+            buffer = new byte[SMALL_BUFFER]; // a huge entry has passed: give its buffer back
         }
         var into = ByteBuffer.wrap(buffer, 0, n);
         while (into.hasRemaining()) {
