@@ -34,7 +34,7 @@ public final class DigestShipper implements ShippingSource {
 
     private final Map<DigestRow.Key, DigestDiff.Seen> shipped = new HashMap<>();
     private Instant lastRead;
-    private long nextRead = Long.MIN_VALUE;
+    private long nextRead;
     private List<DigestDiff.Change> unsent = List.of();
     private Map<DigestRow.Key, DigestRow> unsentRead;
     private Instant unsentAt;
@@ -61,7 +61,7 @@ public final class DigestShipper implements ShippingSource {
     @Override
     public boolean poll() throws ShipException, java.io.IOException {
         if (unsent.isEmpty()) {
-            if (nanoTime.getAsLong() - nextRead < 0 && nextRead != Long.MIN_VALUE) {
+            if (lastRead != null && nanoTime.getAsLong() - nextRead < 0) {
                 return false;
             }
             nextRead = nanoTime.getAsLong() + interval.toNanos();

@@ -29,11 +29,15 @@ class DigestShipperTest {
     private final ShipperCounters counters = new ShipperCounters();
 
     private DigestShipper shipper(MariaDb mariaDb) {
+        return shipper(mariaDb, Duration.ZERO, System::nanoTime);
+    }
+
+    private DigestShipper shipper(MariaDb mariaDb, Duration interval, java.util.function.LongSupplier nanoTime) {
         var target = new Target("digest-db", TargetKind.MYSQL, "127.0.0.1:" + mariaDb.port(), "digests", mariaDb.rootUser(),
                 Secret.NONE, Duration.ofSeconds(10), Duration.ofSeconds(5), Labels.EMPTY);
         var source = new LogSource(target.address(), "digests", target.address(), LogKind.DIGEST, LogShippers.DIGEST_PATH);
         return new DigestShipper(source, new DigestReader(target), LogShippers.fingerprinter(), sink, ShipperSettings.DEFAULTS,
-                counters, Duration.ZERO, Clock.systemUTC(), System::nanoTime);
+                counters, interval, Clock.systemUTC(), nanoTime);
     }
 
     private static void run(MariaDb mariaDb, int times) {
@@ -96,6 +100,22 @@ class DigestShipperTest {
         }
         assertThat(counters.digests()).isGreaterThanOrEqualTo(4);
         assertThat(counters.sendFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void readsOncePerInterval(MariaDb mariaDb) throws Exception {
+        mariaDb.sql("CREATE DATABASE IF NOT EXISTS digest_it; CREATE TABLE IF NOT EXISTS digest_it.t (id INT PRIMARY KEY, v INT)");
+        var time = new ManualTime();
+        try (var shipper = shipper(mariaDb, Duration.ofMinutes(1), time)) {
+            shipper.poll();
+            run(mariaDb, 2);
+            time.advance(Duration.ofSeconds(59));
+            shipper.poll();
+            assertThat(ours()).as("within the interval").isEmpty();
+            time.advance(Duration.ofSeconds(1));
+            shipper.poll();
+            assertThat(ours()).extracting(StatementDigestDelta::count).containsExactly(2L);
+        }
     }
 
     @Test
