@@ -37,6 +37,7 @@ public final class FileShipper implements ShippingSource {
     private final LongSupplier nanoTime;
     private final FileTailer tailer;
 
+    private boolean missing;
     private long lastSeenEnd = -1;
     private long lastChange;
     /** The last entry of the last read, held back; shipped if the file is truncated before it is. */
@@ -76,8 +77,14 @@ public final class FileShipper implements ShippingSource {
         while (true) {
             FileTailer.Window w = tailer.read(limit);
             if (w.absent()) {
+                if (!missing) {
+                    // Once, not every poll: a file that does not exist yet (a server not started) is waited for.
+                    LOG.warnf("%s: no such file; shipping it once it appears", describe());
+                    missing = true;
+                }
                 return false;
             }
+            missing = false;
             if (w.truncated()) {
                 truncated(w);
                 continue;
