@@ -1,6 +1,7 @@
 package io.vigil.collector.logs;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Properties;
 
@@ -46,7 +49,7 @@ public final class CheckpointStore {
             return null;
         }
         var p = new Properties();
-        p.load(new java.io.StringReader(text));
+        p.load(new StringReader(text));
         String fileId = p.getProperty("file");
         String offset = p.getProperty("offset");
         if (fileId == null || offset == null) {
@@ -92,9 +95,9 @@ public final class CheckpointStore {
 
     private Path fileOf(String key) {
         try {
-            var sha = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            var sha = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return dir.resolve(HexFormat.of().formatHex(sha, 0, 16) + ".checkpoint");
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }

@@ -5,6 +5,7 @@ import io.vigil.logs.wire.LogBatch;
 import io.vigil.logs.wire.LogSource;
 import io.vigil.logs.wire.StatementDigestDelta;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +60,7 @@ public final class DigestShipper implements ShippingSource {
     }
 
     @Override
-    public boolean poll() throws ShipException, java.io.IOException {
+    public boolean poll() throws ShipException, IOException {
         if (unsent.isEmpty()) {
             if (lastRead != null && nanoTime.getAsLong() - nextRead < 0) {
                 return false;
@@ -69,7 +70,7 @@ public final class DigestShipper implements ShippingSource {
             try {
                 now = reader.read();
             } catch (SQLException e) {
-                throw new java.io.IOException(e.getMessage(), e);
+                throw new IOException(e.getMessage(), e);
             }
             Instant at = clock.instant();
             if (lastRead == null) {

@@ -9,8 +9,10 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,7 +62,7 @@ public final class FileShipper implements ShippingSource {
 
     @Override
     public String describe() {
-        return source.kind().name().toLowerCase(java.util.Locale.ROOT) + " log " + path + " of " + source.instance();
+        return source.kind().name().toLowerCase(Locale.ROOT) + " log " + path + " of " + source.instance();
     }
 
     @Override
@@ -156,7 +158,7 @@ public final class FileShipper implements ShippingSource {
         }
     }
 
-    private boolean quietFor(java.time.Duration d) {
+    private boolean quietFor(Duration d) {
         return lastSeenEnd >= 0 && nanoTime.getAsLong() - lastChange >= d.toNanos();
     }
 

@@ -1,5 +1,7 @@
 package io.vigil.collector.logs;
 
+import java.util.Arrays;
+
 /** Byte-level UTF-8 checks for log text, which may hold anything a client sent. */
 final class Utf8 {
 
@@ -20,7 +22,7 @@ final class Utf8 {
                 continue;
             }
             if (out == bytes) {
-                out = java.util.Arrays.copyOf(bytes, length);
+                out = Arrays.copyOf(bytes, length);
             }
             out[i++] = '?';
         }
