@@ -94,47 +94,58 @@ public final class FileShipper implements ShippingSource {
             noteChange(w);
             // A rotated-away file that stopped growing is done: ship all of it, a last line without newline too.
             boolean finished = w.detached() && w.atEnd() && quietFor(settings.rotationGrace());
+            boolean canGrow = !w.atEnd() && limit < settings.maxEntryBytes();
             int parseLength = finished ? w.length() : w.complete();
-            boolean bigger = !w.atEnd() && limit < settings.maxEntryBytes();
-            if (parseLength == 0 && !w.atEnd() && !bigger) {
+            if (parseLength == 0 && !w.atEnd() && !canGrow) {
                 parseLength = w.length(); // a line longer than the largest entry: cut it here, the parser reports it
             }
             List<ShipItem> items = parseLength == 0 ? List.of()
                     : format.parse(w.bytes(), parseLength, w.start(), path.toString());
-            long parsedEnd = w.start() + parseLength;
-            boolean flushAll = finished || (w.atEnd() && !w.partialLine() && quietFor(settings.quietPeriod()))
-                    || (!w.atEnd() && !bigger && items.size() <= 1);
-            List<ShipItem> ship;
-            long end;
-            held = null;
-            if (flushAll || items.isEmpty()) {
-                ship = items;
-                end = flushAll ? parsedEnd : w.start();
-            } else {
-                ShipItem last = items.getLast();
-                ship = items.subList(0, items.size() - 1);
-                end = last.offset();
-                if (w.atEnd()) {
-                    held = last;
-                    heldFileId = w.fileId();
-                    heldEnd = parsedEnd;
-                }
-            }
-            if (ship.isEmpty() && end == w.start() && bigger) {
+            Cut cut = cut(w, items, parseLength, finished, canGrow);
+            if (cut.end() == w.start() && canGrow) {
                 limit = (int) Math.min((long) limit * 2, settings.maxEntryBytes());
                 continue; // one entry larger than the window: read more of it
             }
-            if (ship.size() > settings.batchMaxEntries()) {
-                end = ship.get(settings.batchMaxEntries()).offset();
-                ship = ship.subList(0, settings.batchMaxEntries());
-                held = null;
-            }
-            if (end == w.start()) {
+            if (cut.end() == w.start()) {
                 return false;
             }
-            ship(w.fileId(), w.start(), end, ship);
+            ship(w.fileId(), w.start(), cut.end(), cut.items());
             return true;
         }
+    }
+
+    /** What to ship of a read: items in file order, and the offset where the next read begins. */
+    private record Cut(List<ShipItem> items, long end) {
+    }
+
+    /**
+     * Every item but the last, which may still be written: it is held until the next begins, the file has been
+     * quiet for the quiet period, or the file is finished. A read that cannot grow is shipped whole.
+     */
+    private Cut cut(FileTailer.Window w, List<ShipItem> items, int parseLength, boolean finished, boolean canGrow) {
+        long parsedEnd = w.start() + parseLength;
+        held = null;
+        Cut cut;
+        if (finished || (w.atEnd() && !w.partialLine() && quietFor(settings.quietPeriod()))
+                || (!w.atEnd() && !canGrow && items.size() <= 1)) {
+            cut = new Cut(items, parsedEnd);
+        } else if (items.isEmpty()) {
+            cut = new Cut(items, w.start());
+        } else {
+            ShipItem last = items.getLast();
+            cut = new Cut(items.subList(0, items.size() - 1), last.offset());
+            if (w.atEnd()) {
+                held = last;
+                heldFileId = w.fileId();
+                heldEnd = parsedEnd;
+            }
+        }
+        if (cut.items().size() > settings.batchMaxEntries()) {
+            held = null;
+            return new Cut(cut.items().subList(0, settings.batchMaxEntries()),
+                    cut.items().get(settings.batchMaxEntries()).offset());
+        }
+        return cut;
     }
 
     private void truncated(FileTailer.Window w) throws IOException, ShipException {
