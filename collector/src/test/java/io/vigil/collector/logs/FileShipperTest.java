@@ -1,5 +1,6 @@
 package io.vigil.collector.logs;
 
+import io.vigil.logs.errorlog.ErrorLogEvent;
 import io.vigil.logs.fingerprint.FingerprintOptions;
 import io.vigil.logs.fingerprint.Fingerprinter;
 import io.vigil.logs.wire.LogBatch;
@@ -264,6 +265,38 @@ class FileShipperTest {
         assertThat(events.get(2).offset()).isEqualTo(third);
         assertThat(events.get(3).offset()).isEqualTo(fourth);
         assertThat(events.get(2).severity()).isEqualTo("ERROR");
+    }
+
+    @Test
+    void aDeadlockReportWrittenInPiecesIsShippedAsOneEvent() throws Exception {
+        Path log = dir.resolve("error.log");
+        append(log, """
+                2026-12-04T03:00:00.000001Z 14 [Note] [MY-012468] [InnoDB] Transactions deadlock detected, dumping detailed information.
+                2026-12-04T03:00:00.000002Z 14 [Note] [MY-012469] [InnoDB] *** (1) TRANSACTION:
+                TRANSACTION 2343, ACTIVE 2 sec starting index read
+                """);
+        try (var shipper = shipper(log, LogKind.ERROR, SETTINGS)) {
+            pollUntilIdle(shipper);
+            assertThat(sink.batches).as("the report is still being written").isEmpty();
+            append(log, """
+                    UPDATE t SET v = 2 WHERE id = 1
+                    2026-12-04T03:00:00.000003Z 14 [Note] [MY-012469] [InnoDB] *** (2) TRANSACTION:
+                    UPDATE t SET v = 1 WHERE id = 2
+                    2026-12-04T03:00:00.000004Z 14 [Note] [MY-012469] [InnoDB] *** WE ROLL BACK TRANSACTION (2)
+                    2026-12-04T03:00:05.000000Z 15 [Warning] [MY-010055] [Server] IP address '10.0.0.9' could not be resolved
+                    """);
+            pollUntilIdle(shipper);
+            assertThat(sink.batches.stream().flatMap(b -> b.errors().stream()).toList()).singleElement().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo(ErrorLogEvent.Kind.DEADLOCK);
+                assertThat(e.offset()).isZero();
+                assertThat(e.message()).contains("*** (1) TRANSACTION:", "UPDATE t SET v = 2 WHERE id = 1",
+                        "UPDATE t SET v = 1 WHERE id = 2", "*** WE ROLL BACK TRANSACTION (2)");
+            });
+            drain(shipper);
+        }
+        assertThat(sink.batches.stream().flatMap(b -> b.errors().stream()).map(ErrorLogEvent::severity).toList())
+                .containsExactly("Note", "Warning");
+        assertThat(counters.errorEvents()).isEqualTo(2);
     }
 
     @Test
