@@ -78,6 +78,7 @@ public class CollectorRole {
         try {
             shipper = LogShippers.build(plan, logPublisher, new CheckpointStore(Path.of(c.stateDir())), settings);
         } catch (IOException e) {
+            logPublisher.close();
             throw new UncheckedIOException("cannot start the log shipper (checkpoints in " + c.stateDir() + ")", e);
         }
         shipper.start();
