@@ -15,6 +15,10 @@ DEMO_SENTINEL_PORT=${VIGIL_DEMO_SENTINEL_PORT:-26379}
 
 WORKLOAD_PIDS=()
 
+# The demo servers log slow queries: every statement qualifies (long_query_time=0), and one in 20 is written,
+# so the shipper and slow-query search have a steady trickle (about 20 entries a second) without a huge file.
+DEMO_SLOW_LOG=$'long_query_time=0\nlog_slow_rate_limit=20\n'
+
 # The monitoring user every demo MariaDB gets; its password lives in a 0600 file, not in the config.
 demo_secret() {
   local file="$DEMO_DIR/mariadb-vigil.password"
@@ -52,7 +56,7 @@ start_workload() {
 }
 
 start_standalone() {
-  start_service MariaDB mariadb.sh "$DEMO_DIR/mariadb" "$DEMO_MARIADB_PORT" 1
+  CONFIG="$DEMO_SLOW_LOG" start_service MariaDB mariadb.sh "$DEMO_DIR/mariadb" "$DEMO_MARIADB_PORT" 1
   create_demo_users "$DEMO_MARIADB_PORT"
   # About 20 transactions a second: the graphs move without eating the machine.
   start_workload standalone "$DEMO_MARIADB_PORT" oltp_read_write 2 20
@@ -60,7 +64,7 @@ start_standalone() {
 
 start_replication() {
   local binlog=$'log_bin=mysql-bin\nbinlog_format=ROW\ngtid_strict_mode=ON\nlog_slave_updates=ON\n'
-  CONFIG="$binlog" start_service "MariaDB primary" mariadb.sh "$DEMO_DIR/primary" "$DEMO_PRIMARY_PORT" 71
+  CONFIG="$binlog$DEMO_SLOW_LOG" start_service "MariaDB primary" mariadb.sh "$DEMO_DIR/primary" "$DEMO_PRIMARY_PORT" 71
   CONFIG="$binlog"$'read_only=ON\nrelay_log=relay-bin\n' \
     start_service "MariaDB replica" mariadb.sh "$DEMO_DIR/replica" "$DEMO_REPLICA_PORT" 72
   mdb "$DEMO_PRIMARY_PORT" -e "CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'replpw';
@@ -222,4 +226,24 @@ YAML
     echo "  - {id: demo-containers, kind: containers, address: /sys/fs/cgroup, cluster: demo-host, labels: {service: batch}}" \
       >> "$DEMO_DIR/targets.yaml"
   fi
+}
+
+# What the demo's log shipper follows (README.md, "Log shipping"): the slow and error logs of the demo's MariaDB
+# servers, and the statement digests of the standalone one.
+write_log_sources() {
+  local n
+  {
+    echo "# Written by ./vigil demo; see README.md (\"Log shipping\") for every field."
+    echo "files:"
+    echo "  - {path: $DEMO_DIR/mariadb/slow.log, kind: slow, instance: 127.0.0.1:$DEMO_MARIADB_PORT, cluster: demo}"
+    echo "  - {path: $DEMO_DIR/mariadb/error.log, kind: error, instance: 127.0.0.1:$DEMO_MARIADB_PORT, cluster: demo}"
+    echo "  - {path: $DEMO_DIR/primary/slow.log, kind: slow, instance: 127.0.0.1:$DEMO_PRIMARY_PORT, cluster: demo-repl}"
+    echo "  - {path: $DEMO_DIR/primary/error.log, kind: error, instance: 127.0.0.1:$DEMO_PRIMARY_PORT, cluster: demo-repl}"
+    echo "  - {path: $DEMO_DIR/replica/error.log, kind: error, instance: 127.0.0.1:$DEMO_REPLICA_PORT, cluster: demo-repl}"
+    for n in 1 2 3; do
+      echo "  - {path: $DEMO_DIR/galera-$n/error.log, kind: error, instance: 127.0.0.1:$((DEMO_GALERA_SQL_BASE + n)), cluster: demo-galera}"
+    done
+    echo "digests:"
+    echo "  - {target: demo-mariadb-1, interval: 30s}"
+  } > "$DEMO_DIR/logs.yaml"
 }

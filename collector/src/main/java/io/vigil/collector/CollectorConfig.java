@@ -3,6 +3,7 @@ package io.vigil.collector;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "vigil.collector")
@@ -29,4 +30,54 @@ public interface CollectorConfig {
     /** Consumer group of the collectors on the targets topic: collectors in one group share the fleet by partition. */
     @WithDefault("vigil-collector")
     String targetsGroup();
+
+    /** The log shipper of this collector. */
+    Logs logs();
+
+    interface Logs {
+
+        /** YAML file of the log files to tail and the targets whose statement digests to read; see {@code LogsFile}. */
+        Optional<String> file();
+
+        /** Where the checkpoints (file identity and offset per source) are kept. */
+        @WithDefault(".vigil/shipper")
+        String stateDir();
+
+        /** Topic the log batches go to. */
+        @WithDefault("vigil.logs")
+        String topic();
+
+        @WithDefault("1000")
+        int batchMaxEntries();
+
+        /** Encoded size of one Kafka record at most; the broker's default limit is 1 MiB. */
+        @WithDefault("900000")
+        int batchMaxBytes();
+
+        /** Statements longer than this (UTF-8 bytes) are shipped cut to it; fingerprints use the whole statement. */
+        @WithDefault("65536")
+        int maxQueryBytes();
+
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /** How long a file must stay unchanged before its last entry is shipped without waiting for the next. */
+        @WithDefault("2s")
+        Duration quietPeriod();
+
+        /** Largest entry read whole (a 1 MB INSERT fits); larger ones become parse errors. */
+        @WithDefault("16777216")
+        int maxEntryBytes();
+
+        /** Longest wait between attempts while Kafka or a digest target is unreachable. */
+        @WithDefault("30s")
+        Duration retryBackoffMax();
+
+        /**
+         * How long a rotated-away file must stay unchanged before the shipper leaves it for the new file at the
+         * path; the server writes to the old file until it reopens its log.
+         */
+        @WithDefault("10s")
+        Duration rotationGrace();
+    }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.collector.CollectorRole;
 import io.vigil.collector.KafkaSamplePublisher;
+import io.vigil.collector.logs.ShipperCounters;
 import io.vigil.ingest.IngestConsumer;
 import io.vigil.ingest.IngestRole;
 import io.vigil.logs.role.LogsConsumer;
@@ -51,6 +52,7 @@ public class RoleMetrics {
     // After the roles have started (default observer priority is 2500).
     void onStart(@Observes @jakarta.annotation.Priority(5000) StartupEvent event) {
         collector.publisher().ifPresent(this::bindCollector);
+        collector.shipper().ifPresent(s -> bindShipper(s.counters()));
         collector.scheduler().ifPresent(s -> {
             Gauge.builder("vigil_collector_scrape_lateness_p99_seconds", s, x -> x.lateness().p99Seconds())
                     .description("how late scrapes started against their schedule, 99th percentile of the last 10,000").register(registry);
@@ -105,6 +107,24 @@ public class RoleMetrics {
     private void bindCollector(KafkaSamplePublisher publisher) {
         counter("vigil_collector_batches_published", "scrapes acknowledged by Kafka", publisher, KafkaSamplePublisher::sent);
         counter("vigil_collector_publish_failures", "scrapes Kafka did not take", publisher, KafkaSamplePublisher::failed);
+    }
+
+    private void bindShipper(ShipperCounters c) {
+        counter("vigil_collector_logs_batches_shipped", "log batches Kafka acknowledged", c, ShipperCounters::batches);
+        counter("vigil_collector_logs_slow_queries_shipped", "slow-log entries shipped", c, ShipperCounters::slowQueries);
+        counter("vigil_collector_logs_error_events_shipped", "error-log events shipped", c, ShipperCounters::errorEvents);
+        counter("vigil_collector_logs_digests_shipped", "statement digest deltas shipped", c, ShipperCounters::digests);
+        counter("vigil_collector_logs_parse_errors", "malformed log entries shipped as parse errors", c, ShipperCounters::parseErrors);
+        counter("vigil_collector_logs_bytes_shipped", "log file bytes acknowledged", c, ShipperCounters::bytes);
+        counter("vigil_collector_logs_send_failures", "log batches Kafka did not take (held and tried again)", c,
+                ShipperCounters::sendFailures);
+        counter("vigil_collector_logs_read_failures", "failed reads of a log file or of performance_schema (tried again)", c,
+                ShipperCounters::readFailures);
+        counter("vigil_collector_logs_rotations", "log files followed to their successor after a rotation", c, ShipperCounters::rotations);
+        counter("vigil_collector_logs_truncations", "log files found truncated in place and read again from the start", c,
+                ShipperCounters::truncations);
+        counter("vigil_collector_logs_entries_too_large", "entries too large for a Kafka record, shipped as parse errors", c,
+                ShipperCounters::oversized);
     }
 
     private void bindIngest(List<IngestConsumer> consumers) {

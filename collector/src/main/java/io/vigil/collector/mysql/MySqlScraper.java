@@ -7,11 +7,9 @@ import io.vigil.model.Target;
 import io.vigil.model.TargetKind;
 
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * Scrapes a MySQL or MariaDB server over MySQL Connector/J: server-wide status, per-channel
@@ -20,14 +18,6 @@ import java.util.Properties;
  * {@link SnapshotReader}) rather than a login.
  */
 public final class MySqlScraper implements Scraper {
-
-    /**
-     * Connector/J itself, not DriverManager: DriverManager finds drivers through a service-loader
-     * scan that, when several threads make their first connection at once (every target scraped at
-     * start-up), can answer "No suitable driver" to some of them, and a healthy target would be
-     * reported down for a scrape.
-     */
-    private static final Driver DRIVER = connectorJ();
 
     private final Target target;
     private final MySqlStatusMetrics statusMetrics = new MySqlStatusMetrics();
@@ -82,7 +72,8 @@ public final class MySqlScraper implements Scraper {
 
     private SnapshotReader reader() throws SQLException {
         if (connection == null) {
-            connection = DRIVER.connect(jdbcUrl(), connectionProperties());
+            // Only our own fixed statements go over this connection; several in one round trip keep a scrape cheap.
+            connection = MySqlConnections.connect(target, (int) Math.max(1, target.timeout().toMillis()), "vigil", true);
             // The handshake's version decides the statements; a failover to another version reconnects anyway.
             var version = ServerVersion.parse(connection.getMetaData().getDatabaseProductVersion());
             reader = new SnapshotReader(target, version);
@@ -90,45 +81,8 @@ public final class MySqlScraper implements Scraper {
         return reader;
     }
 
-    private static Driver connectorJ() {
-        try {
-            return new com.mysql.cj.jdbc.Driver();
-        } catch (SQLException e) {
-            throw new IllegalStateException("MySQL Connector/J cannot be loaded", e);
-        }
-    }
-
-    private String jdbcUrl() {
-        return "jdbc:mysql://" + target.address() + "/";
-    }
-
-    private Properties connectionProperties() {
-        int timeoutMs = (int) Math.max(1, target.timeout().toMillis());
-        var p = new Properties();
-        p.setProperty("user", target.user());
-        // The password goes to the driver only, in properties, never in the URL that errors may print.
-        p.setProperty("password", target.password().reveal());
-        p.setProperty("connectTimeout", Integer.toString(timeoutMs));
-        // A hung server must not hang the scrape: the socket read gives up with the scrape.
-        p.setProperty("socketTimeout", Integer.toString(timeoutMs));
-        p.setProperty("connectionAttributes", "program_name:vigil");
-        p.setProperty("allowPublicKeyRetrieval", "true");
-        p.setProperty("sslMode", "PREFERRED");
-        p.setProperty("tcpKeepAlive", "true");
-        // Only our own fixed statements go over this connection; several in one round trip keep a scrape cheap.
-        p.setProperty("allowMultiQueries", "true");
-        return p;
-    }
-
     private String describe(SQLException e) {
-        // Connector/J messages name the user and host but never the password; keep the first line.
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        String password = target.password().reveal();
-        if (!password.isEmpty()) {
-            msg = msg.replace(password, "******");
-        }
-        return "target " + target.id() + " (" + target.address() + "): " + msg
-                + (e.getSQLState() != null ? " [SQLState " + e.getSQLState() + "]" : "");
+        return MySqlConnections.describe(target, e);
     }
 
     @Override
