@@ -18,8 +18,8 @@ import io.vigil.model.SeriesBuckets;
 /**
  * Keeps the rollup tables (see {@link Rollups}): recomputes the buckets of the ranges that writes
  * left in {@code rollup_pending}, once the buckets are over (so the current minute is not redone at
- * every run; readers compute it from raw points meanwhile), and deletes buckets older than the
- * rollup's retention. Maintainers in several ingest processes take turns per rollup table under an
+ * every run; readers compute it from raw points meanwhile), and, once an hour, deletes buckets
+ * older than the rollup's retention. Maintainers in several ingest processes take turns per rollup table under an
  * advisory lock, since two of them rewriting the same buckets at once would collide.
  */
 public final class RollupMaintainer implements Runnable {
@@ -27,10 +27,13 @@ public final class RollupMaintainer implements Runnable {
     private static final Logger LOG = Logger.getLogger(RollupMaintainer.class);
     /** Pending rows handled per transaction, so that a backlog is worked off in bounded steps. */
     static final int PENDING_PER_RUN = 5_000;
+    /** Retention runs at most this often: a day's worth of old buckets goes in a few deletes, not one per run. */
+    static final Duration EXPIRE_EVERY = Duration.ofHours(1);
 
     private final DataSource dataSource;
     private final StoreSettings settings;
     private final Clock clock;
+    private Instant lastExpiry;
 
     public RollupMaintainer(DataSource dataSource, StoreSettings settings, Clock clock) {
         this.dataSource = dataSource;
@@ -42,10 +45,11 @@ public final class RollupMaintainer implements Runnable {
     public record Run(int pendingTaken, long bucketsWritten, long bucketsExpired) {
     }
 
-    public Run runOnce() throws SQLException {
+    public synchronized Run runOnce() throws SQLException {
         int taken = 0;
         long written = 0;
         long expired = 0;
+        boolean expire = lastExpiry == null || !clock.instant().isBefore(lastExpiry.plus(EXPIRE_EVERY));
         try (Connection c = dataSource.getConnection()) {
             for (Rollups rollup : Rollups.values()) {
                 while (true) {
@@ -56,8 +60,13 @@ public final class RollupMaintainer implements Runnable {
                         break;
                     }
                 }
-                expired += Tx.run(c, tx -> expire(tx, rollup));
+                if (expire) {
+                    expired += Tx.run(c, tx -> expire(tx, rollup));
+                }
             }
+        }
+        if (expire) {
+            lastExpiry = clock.instant();
         }
         return new Run(taken, written, expired);
     }
