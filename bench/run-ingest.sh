@@ -5,8 +5,10 @@
 #
 #   bench/run-ingest.sh                    # 1,000 targets × 60 samples × 50 scrapes = 3,000,000 points
 #   SCRAPES=10 bench/run-ingest.sh         # smaller (600,000 points)
-#   BATCH_ROWS="5000" bench/run-ingest.sh  # only the default batching (default: "5000 20000")
+#   BATCH_ROWS="5000 20000" bench/run-ingest.sh  # batch sizes to try (default: "5000")
 #   WRITERS="1" bench/run-ingest.sh        # only one writer (default: "1 2", vigil.ingest.writers)
+#   SERIES="new" bench/run-ingest.sh       # "existing": the series rows are in the store before the timed load, as
+#                                          # for the \copy baseline; "new": Vigil creates them (default: both)
 #   SKIP_BUILD=1 bench/run-ingest.sh       # reuse bench/target/benchmarks.jar
 #   KEEP=1 bench/run-ingest.sh             # leave bench/target/ingest (data, CSV, logs) for inspection
 #   JFR=1 bench/run-ingest.sh              # profile each Vigil run: bench/target/ingest/consume-ROWS.jfr
@@ -28,8 +30,9 @@ TARGETS=${TARGETS:-1000}
 SAMPLES=${SAMPLES:-60}
 SCRAPES=${SCRAPES:-50}
 PARTITIONS=${PARTITIONS:-3}
-BATCH_ROWS=${BATCH_ROWS:-5000 20000}
+BATCH_ROWS=${BATCH_ROWS:-5000}
 WRITERS=${WRITERS:-1 2}
+SERIES=${SERIES:-existing new}
 # JBoss Logging to java.util.logging: with quarkus-core on the class path the JBoss LogManager would hold
 # every message back until a Quarkus application configures it.
 JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
@@ -87,16 +90,22 @@ baseline() { # baseline NAME
   RESULTS+=("$line")
 }
 
-vigil() { # vigil BATCH_ROWS WRITERS
-  local rows=$1 writers=$2 db="vigil_$1_$2" line count
+vigil() { # vigil BATCH_ROWS WRITERS SERIES
+  local rows=$1 writers=$2 series=$3 db="vigil_$1_$2_$3" line count
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db"
+  if [[ $series == existing ]]; then
+    "$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.IngestBench schema "$JDBC/$db" "$WORK/data" 2>"$WORK/schema-$db.log"
+    "${PSQL[@]}" -d "$db" -c "\copy series (id, metric, labels) FROM '$WORK/data/series.csv' CSV"
+    "${PSQL[@]}" -d "$db" -c "SELECT setval('series_id_seq', (SELECT max(id) FROM series))" >/dev/null
+  fi
   "${PSQL[@]}" -d postgres -c "CHECKPOINT"
   echo "load before: $(uptime)"
   local jfr=()
-  [[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/consume-$rows-$writers.jfr",settings=profile)
+  [[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/consume-$db.jfr",settings=profile)
   "$JAVA" "${JVM_OPTS[@]}" "${jfr[@]}" -cp "$JAR" io.vigil.bench.IngestBench consume "$BOOTSTRAP" "$TOPIC" "$JDBC/$db" \
-    "$rows" "$POINTS" "$writers" 2>"$WORK/consume-$rows-$writers.log" | tee "$WORK/consume-$rows-$writers.out"
-  line=$(grep '^RESULT' "$WORK/consume-$rows-$writers.out")
+    "$rows" "$POINTS" "$writers" 2>"$WORK/consume-$db.log" | tee "$WORK/consume-$db.out"
+  line="$(grep '^RESULT' "$WORK/consume-$db.out") series=$series"
+
   echo "load after:  $(uptime)"
   count=$("${PSQL[@]}" -d "$db" -Atc "SELECT count(*) FROM samples")
   [[ $count == "$POINTS" ]] || { echo "Vigil stored $count rows, expected $POINTS" >&2; exit 1; }
@@ -108,11 +117,13 @@ vigil() { # vigil BATCH_ROWS WRITERS
 echo
 echo "== psql \\copy (1)"
 baseline copy_1
-for rows in $BATCH_ROWS; do
-  for writers in $WRITERS; do
-    echo
-    echo "== Vigil IngestConsumer, batch rows $rows, $writers writers"
-    vigil "$rows" "$writers"
+for series in $SERIES; do
+  for rows in $BATCH_ROWS; do
+    for writers in $WRITERS; do
+      echo
+      echo "== Vigil IngestConsumer, batch rows $rows, $writers writers, series $series"
+      vigil "$rows" "$writers" "$series"
+    done
   done
 done
 echo
@@ -126,11 +137,12 @@ printf '%s\n' "${RESULTS[@]}" | awk '
   /^RESULT psql_copy/ { for (i = 1; i <= NF; i++) if ($i ~ /^samples_per_s=/) { split($i, a, "="); base[++nb] = a[2] } }
   /^RESULT vigil/     { for (i = 1; i <= NF; i++) { if ($i ~ /^samples_per_s=/) { split($i, a, "="); v[++nv] = a[2] }
                                                     if ($i ~ /^batch_rows=/) { split($i, b, "="); name[nv + 1] = b[2] }
-                                                    if ($i ~ /^writers=/) { split($i, w, "="); name[nv + 1] = name[nv + 1] ", writers " w[2] } } }
+                                                    if ($i ~ /^writers=/) { split($i, w, "="); name[nv + 1] = name[nv + 1] ", writers " w[2] }
+                                                    if ($i ~ /^series=/) { split($i, x, "="); label[nv] = ", series " x[2] } } }
   END {
     for (j = 1; j <= nv; j++)
-      printf "batch rows %s: %.0f samples/s; ratio vs copy (1) %.2f, vs copy (2) %.2f, vs mean of both %.2f\n",
-        name[j], v[j], v[j] / base[1], v[j] / base[2], v[j] / ((base[1] + base[2]) / 2)
+      printf "batch rows %s%s: %.0f samples/s; ratio vs copy (1) %.2f, vs copy (2) %.2f, vs mean of both %.2f\n",
+        name[j], label[j], v[j], v[j] / base[1], v[j] / base[2], v[j] / ((base[1] + base[2]) / 2)
   }'
 date -u
 uptime
