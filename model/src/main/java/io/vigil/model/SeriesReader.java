@@ -2,6 +2,7 @@ package io.vigil.model;
 
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The read path of the time-series store, the same over TimescaleDB and plain PostgreSQL.
@@ -37,9 +38,9 @@ public interface SeriesReader {
      * as {@link SeriesBuckets#of} would compute them from the raw points; series without a bucket
      * there are left out. Empty when this reader keeps no rollups: the caller reads raw points.
      */
-    default java.util.Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
+    default Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
                                                                  long firstEndMillis, long lastEndMillis) {
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** For {@link #series}: no lower or upper time bound. */

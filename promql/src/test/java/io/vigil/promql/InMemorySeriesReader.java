@@ -9,6 +9,7 @@ import io.vigil.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** A {@link SeriesReader} over series held in lists, recording each read, for the evaluation rules. */
@@ -100,10 +101,10 @@ public final class InMemorySeriesReader implements SeriesReader {
     }
 
     @Override
-    public java.util.Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
+    public Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
                                                                 long firstEndMillis, long lastEndMillis) {
         if (!rollups) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         bucketReads.add(widthMillis);
         var result = new ArrayList<SeriesBuckets>();
@@ -124,6 +125,6 @@ public final class InMemorySeriesReader implements SeriesReader {
                 result.add(kept.build());
             }
         }
-        return java.util.Optional.of(result);
+        return Optional.of(result);
     }
 }
