@@ -7,12 +7,13 @@
 #   SLOWLOG=FILE bench/run-logs.sh          reuse a slow log (no MariaDB, no sysbench)
 #   SKIP_BUILD=1 bench/run-logs.sh          reuse bench/target/benchmarks.jar
 #   KEEP=1 bench/run-logs.sh                leave bench/target/logs (data, bulk files, logs) and the indices
-#   JFR=1 bench/run-logs.sh                 profile the Vigil run: bench/target/logs/pipeline.jfr
+#   JFR=1 bench/run-logs.sh                 profile the Vigil runs: bench/target/logs/pipeline.jfr, index.jfr
 #   WARMUP=0 bench/run-logs.sh              no untimed warm-up of Elasticsearch (default: the first 10 requests)
 #
 # Order: slow log (not timed) → the documents Vigil would send, as bulk request files (not timed) → warm-up of
 # Elasticsearch with the first requests into a throwaway prefix (not timed) → curl (1) →
-# the shipper alone (file → Kafka acknowledged) → Vigil end to end → curl (2), so that drift in the machine's
+# the shipper alone (file → Kafka acknowledged) → Vigil end to end → the indexer alone (the shipper's topic →
+# Elasticsearch) → curl (2), so that drift in the machine's
 # load shows up in the two baseline figures. Each load goes into a fresh index prefix with Vigil's templates
 # and its indices are deleted once counted. Services come from deploy/testbed in bench/target/logs and are
 # stopped by PID on exit.
@@ -160,13 +161,24 @@ echo
 echo "== Vigil: shipper → Kafka (vigil.logs) → LogsConsumer → Elasticsearch"
 bench topic "$BOOTSTRAP" vigil.logs 2>/dev/null
 jfr=()
+jfr_index=()
 [[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/pipeline.jfr",settings=profile)
+[[ "${JFR:-0}" != 1 ]] || jfr_index=(-XX:StartFlightRecording:filename="$WORK/index.jfr",settings=profile)
 echo "load before: $(uptime)"
 "$JAVA" "${JVM_OPTS[@]}" "${jfr[@]}" -cp "$JAR" io.vigil.bench.LogsBench pipeline "$SLOWLOG" "$WORK/checkpoints-pipeline" \
   "$BOOTSTRAP" vigil.logs "$ES" bench-vigil "$N" 2>"$WORK/pipeline.log" | tee "$WORK/pipeline.out"
 echo "load after:  $(uptime)"
 count bench-vigil
 RESULTS+=("$(grep '^RESULT' "$WORK/pipeline.out")")
+
+echo
+echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the shipper above) → Elasticsearch"
+echo "load before: $(uptime)"
+"$JAVA" "${JVM_OPTS[@]}" "${jfr_index[@]}" -cp "$JAR" io.vigil.bench.LogsBench index "$BOOTSTRAP" bench.logs.shipper "$ES" \
+  bench-index "$N" 2>"$WORK/index.log" | tee "$WORK/index.out"
+echo "load after:  $(uptime)"
+count bench-index
+RESULTS+=("$(grep '^RESULT' "$WORK/index.out")")
 
 echo
 echo "== curl _bulk (2)"
@@ -180,10 +192,12 @@ printf '%s\n' "${RESULTS[@]}" | awk '
   /^RESULT curl_bulk/ { base[++nb] = field("docs_per_s") }
   /^RESULT vigil/     { v = field("docs_per_s") }
   /^RESULT shipper/   { s = field("entries_per_s") }
+  /^RESULT indexer/   { x = field("docs_per_s") }
   END {
     printf "Vigil %.0f docs/s; ratio vs curl (1) %.2f, vs curl (2) %.2f, vs mean of both %.2f\n",
       v, v / base[1], v / base[2], v / ((base[1] + base[2]) / 2)
     printf "shipper alone (file → Kafka acknowledged): %.0f entries/s\n", s
+    printf "indexer alone (Kafka → Elasticsearch): %.0f docs/s; ratio vs mean of both curl runs %.2f\n", x, x / ((base[1] + base[2]) / 2)
   }'
 date -u
 uptime

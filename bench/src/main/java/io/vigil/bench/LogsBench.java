@@ -62,6 +62,8 @@ import java.util.function.LongSupplier;
  *   pipeline SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
  *       starts the shipper and a LogsConsumer (fresh group) together and times until the consumer's
  *       documentsIndexed() reaches EXPECTED
+ *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
+ *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled
  * </pre>
  * The shipper's source is always host {@value #HOST}, instance {@value #INSTANCE}, cluster {@value #CLUSTER}, so
  * that document ids (source key, file identity, offset) are the same in the baseline and in the Vigil run.
@@ -87,6 +89,7 @@ public final class LogsBench {
             case "ship" -> ship(Path.of(args[1]), Path.of(args[2]), args[3], args[4], Long.parseLong(args[5]));
             case "pipeline" -> pipeline(Path.of(args[1]), Path.of(args[2]), args[3], args[4], args[5], args[6],
                     Long.parseLong(args[7]));
+            case "index" -> pipeline(null, null, args[1], args[2], args[3], args[4], Long.parseLong(args[5]));
             default -> {
                 System.err.println("usage: LogsBench documents|templates|topic|ship|pipeline … (see the class comment)");
                 System.exit(2);
@@ -224,6 +227,7 @@ public final class LogsBench {
         }
     }
 
+    /** With {@code slowLog} null, the indexer alone: the topic holds the batches already. */
     static void pipeline(Path slowLog, Path checkpoints, String bootstrap, String topic, String url, String prefix,
                          long expected) throws Exception {
         var names = new IndexNames(prefix);
@@ -234,25 +238,32 @@ public final class LogsBench {
                     .withGroup("bench-logs-" + ProcessHandle.current().pid());
             var consumer = new LogsConsumer(settings, indexTemplates(es, names), new LogDocuments(names),
                     new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
-            LogShipper shipper = shipper(slowLog, checkpoints, publisher);
+            LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
+            LongSupplier shippedCount = shipper == null ? () -> expected : () -> shipper.counters().slowQueries();
             long t0 = System.nanoTime();
             try {
-                shipper.start();
+                if (shipper != null) {
+                    shipper.start();
+                }
                 consumer.start();
                 long shipped = -1;
+                long firstIndexed = -1;
                 long lastButOne = -1;
                 long lastReport = t0;
                 while (consumer.documentsIndexed() < expected) {
                     long now = System.nanoTime();
-                    if (shipped < 0 && shipper.counters().slowQueries() >= expected) {
+                    if (shipped < 0 && shippedCount.getAsLong() >= expected) {
                         shipped = now;
+                    }
+                    if (firstIndexed < 0 && consumer.documentsIndexed() > 0) {
+                        firstIndexed = now;
                     }
                     if (lastButOne < 0 && consumer.documentsIndexed() >= expected - 1) {
                         lastButOne = now;
                     }
                     if (now - lastReport > 10_000_000_000L) {
                         System.out.printf(Locale.ROOT, "  … %.1f s: shipped %d, indexed %d%n", (now - t0) / 1e9,
-                                shipper.counters().slowQueries(), consumer.documentsIndexed());
+                                shippedCount.getAsLong(), consumer.documentsIndexed());
                         lastReport = now;
                     }
                     if (!consumer.isRunning() || now - t0 > 1_800_000_000_000L) {
@@ -262,21 +273,20 @@ public final class LogsBench {
                     Thread.sleep(2);
                 }
                 long end = System.nanoTime();
-                if (shipped < 0) {
-                    shipped = end;
-                }
-                if (lastButOne < 0) {
-                    lastButOne = end;
-                }
+                shipped = shipped < 0 ? end : shipped;
+                lastButOne = lastButOne < 0 ? end : lastButOne;
                 double secs = (end - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "RESULT vigil documents=%d seconds=%.3f docs_per_s=%.0f"
-                                + " (all but the held last entry: %.3f s, %.0f/s; shipper done at %.3f s)"
-                                + " batches=%d existing=%d rejected=%d parse_errors=%d retries=%d%n",
-                        expected, secs, expected / secs, (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
+                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f"
+                                + " (first documents indexed at %.3f s; all but the held last entry: %.3f s, %.0f/s;"
+                                + " shipper done at %.3f s) batches=%d existing=%d rejected=%d parse_errors=%d retries=%d%n",
+                        shipper == null ? "indexer" : "vigil", expected, secs, expected / secs, (firstIndexed - t0) / 1e9,
+                        (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
                         (shipped - t0) / 1e9, consumer.batchesConsumed(), consumer.documentsExisting(),
                         consumer.documentsRejected(), consumer.parseErrors(), consumer.retries());
             } finally {
-                shipper.close();
+                if (shipper != null) {
+                    shipper.close();
+                }
                 consumer.stop();
             }
         }
