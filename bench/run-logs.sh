@@ -76,6 +76,16 @@ ES="http://127.0.0.1:$ES_PORT"
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 curl -fsS "$ES/_cluster/health?filter_path=cluster_name,status,number_of_nodes"; echo
 bench() { "$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.LogsBench "$@"; }
+# CPU seconds (user + system) Elasticsearch and Kafka have used so far, from /proc: "ES KAFKA".
+ES_PID=$(cat "$WORK/es/es.pid")
+KAFKA_PID=$(cat "$WORK/kafka/kafka.pid")
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+services_cpu() { echo "$(proc_cpu "$ES_PID") $(proc_cpu "$KAFKA_PID")"; }
+cpu_used() { # cpu_used "ES0 KAFKA0": what the services used since, as "es_cpu_s=… kafka_cpu_s=…"
+  local now
+  now=$(services_cpu)
+  awk -v a="$1" -v b="$now" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "es_cpu_s=%.1f kafka_cpu_s=%.1f", y[1] - x[1], y[2] - x[2] }'
+}
 
 echo
 echo "== documents as Vigil's BulkIndexer sends them (shipper into memory → LogDocuments → bulk NDJSON; not timed)"
@@ -116,9 +126,13 @@ baseline() { # baseline NAME
   sed -i '$ d' "$cfg" # no `next` after the last request
   sync
   echo "load before: $(uptime)"
+  local cpu0
+  cpu0=$(services_cpu)
   t0=$(now)
   curl -K "$cfg"
   t1=$(now)
+  local used
+  used=$(cpu_used "$cpu0")
   echo "load after:  $(uptime)"
   # Every response must say "errors":false (a refused document would be an item error inside a 200).
   local bad
@@ -127,7 +141,8 @@ baseline() { # baseline NAME
   rm -f "$WORK"/bulk/"$1"-*.body
   count "$prefix"
   line=$(awk -v n="$N" -v a="$t0" -v b="$t1" -v name="$1" -v r="$REQUESTS" \
-    'BEGIN { printf "RESULT curl_bulk run=%s documents=%d requests=%d seconds=%.3f docs_per_s=%.0f", name, n, r, b - a, n / (b - a) }')
+    -v used="$used" \
+    'BEGIN { printf "RESULT curl_bulk run=%s documents=%d requests=%d seconds=%.3f docs_per_s=%.0f %s", name, n, r, b - a, n / (b - a), used }')
   echo "$line"
   RESULTS+=("$line")
 }
@@ -153,9 +168,11 @@ echo
 echo "== shipper alone: file → Kafka (bench.logs.shipper) acknowledged"
 bench topic "$BOOTSTRAP" bench.logs.shipper 2>/dev/null
 echo "load before: $(uptime)"
+CPU0=$(services_cpu)
 bench ship "$SLOWLOG" "$WORK/checkpoints-ship" "$BOOTSTRAP" bench.logs.shipper "$N" 2>"$WORK/ship.log" | tee "$WORK/ship.out"
+USED=$(cpu_used "$CPU0")
 echo "load after:  $(uptime)"
-RESULTS+=("$(grep '^RESULT' "$WORK/ship.out")")
+RESULTS+=("$(grep '^RESULT' "$WORK/ship.out") $USED")
 
 echo
 echo "== Vigil: shipper → Kafka (vigil.logs) → LogsConsumer → Elasticsearch"
@@ -165,20 +182,24 @@ jfr_index=()
 [[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/pipeline.jfr",settings=profile)
 [[ "${JFR:-0}" != 1 ]] || jfr_index=(-XX:StartFlightRecording:filename="$WORK/index.jfr",settings=profile)
 echo "load before: $(uptime)"
+CPU0=$(services_cpu)
 "$JAVA" "${JVM_OPTS[@]}" "${jfr[@]}" -cp "$JAR" io.vigil.bench.LogsBench pipeline "$SLOWLOG" "$WORK/checkpoints-pipeline" \
   "$BOOTSTRAP" vigil.logs "$ES" bench-vigil "$N" 2>"$WORK/pipeline.log" | tee "$WORK/pipeline.out"
+USED=$(cpu_used "$CPU0")
 echo "load after:  $(uptime)"
 count bench-vigil
-RESULTS+=("$(grep '^RESULT' "$WORK/pipeline.out")")
+RESULTS+=("$(grep '^RESULT' "$WORK/pipeline.out") $USED")
 
 echo
 echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the shipper above) → Elasticsearch"
 echo "load before: $(uptime)"
+CPU0=$(services_cpu)
 "$JAVA" "${JVM_OPTS[@]}" "${jfr_index[@]}" -cp "$JAR" io.vigil.bench.LogsBench index "$BOOTSTRAP" bench.logs.shipper "$ES" \
   bench-index "$N" 2>"$WORK/index.log" | tee "$WORK/index.out"
+USED=$(cpu_used "$CPU0")
 echo "load after:  $(uptime)"
 count bench-index
-RESULTS+=("$(grep '^RESULT' "$WORK/index.out")")
+RESULTS+=("$(grep '^RESULT' "$WORK/index.out") $USED")
 
 echo
 echo "== curl _bulk (2)"

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,15 +214,17 @@ public final class LogsBench {
 
     static void ship(Path slowLog, Path checkpoints, String bootstrap, String topic, long expected) throws Exception {
         try (var publisher = publisher(bootstrap, topic)) {
+            double cpu0 = cpuSeconds();
             long t0 = System.nanoTime();
             try (LogShipper shipper = shipper(slowLog, checkpoints, publisher)) {
                 shipper.start();
                 long lastButOne = waitFor(() -> shipper.counters().slowQueries(), expected - 1, "slow queries acknowledged", t0);
                 long end = waitFor(() -> shipper.counters().slowQueries(), expected, "slow queries acknowledged", t0);
                 double secs = (end - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "RESULT shipper entries=%d seconds=%.3f entries_per_s=%.0f"
+                System.out.printf(Locale.ROOT, "RESULT shipper entries=%d seconds=%.3f entries_per_s=%.0f jvm_cpu_s=%.1f"
                                 + " (all but the held last entry: %.3f s, %.0f/s) batches=%d bytes=%d send_failures=%d%n",
-                        expected, secs, expected / secs, (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
+                        expected, secs, expected / secs, cpuSeconds() - cpu0, (lastButOne - t0) / 1e9,
+                        (expected - 1) / ((lastButOne - t0) / 1e9),
                         shipper.counters().batches(), shipper.counters().bytes(), shipper.counters().sendFailures());
             }
         }
@@ -240,6 +243,7 @@ public final class LogsBench {
                     new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
             LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
             LongSupplier shippedCount = shipper == null ? () -> expected : () -> shipper.counters().slowQueries();
+            double cpu0 = cpuSeconds();
             long t0 = System.nanoTime();
             try {
                 if (shipper != null) {
@@ -276,10 +280,11 @@ public final class LogsBench {
                 shipped = shipped < 0 ? end : shipped;
                 lastButOne = lastButOne < 0 ? end : lastButOne;
                 double secs = (end - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f"
+                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f jvm_cpu_s=%.1f"
                                 + " (first documents indexed at %.3f s; all but the held last entry: %.3f s, %.0f/s;"
                                 + " shipper done at %.3f s) batches=%d existing=%d rejected=%d parse_errors=%d retries=%d%n",
-                        shipper == null ? "indexer" : "vigil", expected, secs, expected / secs, (firstIndexed - t0) / 1e9,
+                        shipper == null ? "indexer" : "vigil", expected, secs, expected / secs, cpuSeconds() - cpu0,
+                        (firstIndexed - t0) / 1e9,
                         (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
                         (shipped - t0) / 1e9, consumer.batchesConsumed(), consumer.documentsExisting(),
                         consumer.documentsRejected(), consumer.parseErrors(), consumer.retries());
@@ -290,6 +295,11 @@ public final class LogsBench {
                 consumer.stop();
             }
         }
+    }
+
+    /** CPU seconds of this JVM so far, every thread (JIT and GC too). */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     /** Waits until {@code value} reaches {@code target}; returns System.nanoTime() then. */
