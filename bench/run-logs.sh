@@ -191,15 +191,19 @@ count bench-vigil
 RESULTS+=("$(grep '^RESULT' "$WORK/pipeline.out") $USED")
 
 echo
-echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the shipper above) → Elasticsearch"
+echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the shipper above) → Elasticsearch;"
+echo "   then again in the same JVM, warm (fresh group, prefix bench-warm-index)"
 echo "load before: $(uptime)"
 CPU0=$(services_cpu)
 "$JAVA" "${JVM_OPTS[@]}" "${jfr_index[@]}" -cp "$JAR" io.vigil.bench.LogsBench index "$BOOTSTRAP" bench.logs.shipper "$ES" \
-  bench-index "$N" 2>"$WORK/index.log" | tee "$WORK/index.out"
+  bench-index "$N" bench-warm-index 2>"$WORK/index.log" | tee "$WORK/index.out"
 USED=$(cpu_used "$CPU0")
 echo "load after:  $(uptime)"
 count bench-index
-RESULTS+=("$(grep '^RESULT' "$WORK/index.out") $USED")
+count bench-warm-index
+# The CPU figures of the services cover both drains; the JVM's own are per drain.
+RESULTS+=("$(grep '^RESULT indexer ' "$WORK/index.out") (services, both drains:) $USED")
+RESULTS+=("$(grep '^RESULT indexer_warm ' "$WORK/index.out")")
 
 echo
 echo "== curl _bulk (2)"
@@ -213,12 +217,14 @@ printf '%s\n' "${RESULTS[@]}" | awk '
   /^RESULT curl_bulk/ { base[++nb] = field("docs_per_s") }
   /^RESULT vigil/     { v = field("docs_per_s") }
   /^RESULT shipper/   { s = field("entries_per_s") }
-  /^RESULT indexer/   { x = field("docs_per_s") }
+  /^RESULT indexer /  { x = field("docs_per_s") }
+  /^RESULT indexer_warm/ { xw = field("docs_per_s") }
   END {
     printf "Vigil %.0f docs/s; ratio vs curl (1) %.2f, vs curl (2) %.2f, vs mean of both %.2f\n",
       v, v / base[1], v / base[2], v / ((base[1] + base[2]) / 2)
     printf "shipper alone (file → Kafka acknowledged): %.0f entries/s\n", s
     printf "indexer alone (Kafka → Elasticsearch): %.0f docs/s; ratio vs mean of both curl runs %.2f\n", x, x / ((base[1] + base[2]) / 2)
+    printf "indexer alone, warm JVM: %.0f docs/s; ratio vs mean of both curl runs %.2f\n", xw, xw / ((base[1] + base[2]) / 2)
   }'
 date -u
 uptime

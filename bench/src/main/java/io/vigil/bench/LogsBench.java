@@ -63,8 +63,9 @@ import java.util.function.LongSupplier;
  *   pipeline SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
  *       starts the shipper and a LogsConsumer (fresh group) together and times until the consumer's
  *       documentsIndexed() reaches EXPECTED
- *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
- *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled
+ *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED WARM_PREFIX
+ *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled; then the
+ *       same again in the same, now warm, JVM into WARM_PREFIX
  * </pre>
  * The shipper's source is always host {@value #HOST}, instance {@value #INSTANCE}, cluster {@value #CLUSTER}, so
  * that document ids (source key, file identity, offset) are the same in the baseline and in the Vigil run.
@@ -89,8 +90,12 @@ public final class LogsBench {
             case "topic" -> topic(args[1], args[2]);
             case "ship" -> ship(Path.of(args[1]), Path.of(args[2]), args[3], args[4], Long.parseLong(args[5]));
             case "pipeline" -> pipeline(Path.of(args[1]), Path.of(args[2]), args[3], args[4], args[5], args[6],
-                    Long.parseLong(args[7]));
-            case "index" -> pipeline(null, null, args[1], args[2], args[3], args[4], Long.parseLong(args[5]));
+                    Long.parseLong(args[7]), "vigil");
+            case "index" -> {
+                // Cold, as in the other loads; then again in the same JVM (fresh group, WARM_PREFIX): the JIT's share.
+                pipeline(null, null, args[1], args[2], args[3], args[4], Long.parseLong(args[5]), "indexer");
+                pipeline(null, null, args[1], args[2], args[3], args[6], Long.parseLong(args[5]), "indexer_warm");
+            }
             default -> {
                 System.err.println("usage: LogsBench documents|templates|topic|ship|pipeline … (see the class comment)");
                 System.exit(2);
@@ -232,13 +237,13 @@ public final class LogsBench {
 
     /** With {@code slowLog} null, the indexer alone: the topic holds the batches already. */
     static void pipeline(Path slowLog, Path checkpoints, String bootstrap, String topic, String url, String prefix,
-                         long expected) throws Exception {
+                         long expected, String name) throws Exception {
         var names = new IndexNames(prefix);
         try (var es = new ElasticsearchConnection(ElasticsearchSettings.of(url));
              var publisher = publisher(bootstrap, topic)) {
             // As LogsRole wires it, with the default batching (2000 documents or 1 s, requests of at most 5 MB).
             var settings = LogsConsumerSettings.defaults(bootstrap).withTopic(topic)
-                    .withGroup("bench-logs-" + ProcessHandle.current().pid());
+                    .withGroup("bench-logs-" + ProcessHandle.current().pid() + "-" + prefix);
             var consumer = new LogsConsumer(settings, indexTemplates(es, names), new LogDocuments(names),
                     new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
             LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
@@ -283,7 +288,7 @@ public final class LogsBench {
                 System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f jvm_cpu_s=%.1f"
                                 + " (first documents indexed at %.3f s; all but the held last entry: %.3f s, %.0f/s;"
                                 + " shipper done at %.3f s) batches=%d existing=%d rejected=%d parse_errors=%d retries=%d%n",
-                        shipper == null ? "indexer" : "vigil", expected, secs, expected / secs, cpuSeconds() - cpu0,
+                        name, expected, secs, expected / secs, cpuSeconds() - cpu0,
                         (firstIndexed - t0) / 1e9,
                         (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
                         (shipped - t0) / 1e9, consumer.batchesConsumed(), consumer.documentsExisting(),
