@@ -1,5 +1,6 @@
 package io.vigil.logs.index;
 
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
@@ -12,6 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +30,10 @@ import org.jboss.logging.Logger;
  * the cluster, not the document: overloaded (429, also a full disk's read-only block), failing (5xx), an
  * index blocked or not allowed (403) or missing where auto-creation is off (404). Those documents are
  * tried again later ({@link BulkOutcome#retry}): they are never dropped.
+ *
+ * <p>When one call needs several requests, the next one is serialised and sent while Elasticsearch still works
+ * on the one before: at most two are in flight, and their outcomes are taken in order. Elasticsearch thus never
+ * waits for the serialisation of the next request, and the serialisation never waits for Elasticsearch.
  */
 public final class BulkIndexer {
 
@@ -33,7 +41,7 @@ public final class BulkIndexer {
     /** How much of a refused document's source goes into the log line. */
     private static final int LOGGED_SOURCE_CHARS = 2000;
 
-    private final ElasticsearchClient client;
+    private final ElasticsearchAsyncClient client;
     private final int maxDocuments;
     private final long maxBytes;
 
@@ -42,7 +50,7 @@ public final class BulkIndexer {
             throw new IllegalArgumentException("a bulk request carries at least 1 document and 1 byte, got " + maxDocuments
                     + " documents and " + maxBytes + " bytes");
         }
-        this.client = client;
+        this.client = new ElasticsearchAsyncClient(client._transport(), client._transportOptions());
         this.maxDocuments = maxDocuments;
         this.maxBytes = maxBytes;
     }
@@ -56,39 +64,103 @@ public final class BulkIndexer {
      */
     public BulkOutcome index(List<LogDocument> documents) throws ElasticsearchUnavailableException {
         var outcome = BulkOutcome.NOTHING;
+        long[] sizes = new long[documents.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = estimatedBytes(documents.get(i).source());
+        }
+        Sent previous = null;
         int from = 0;
-        while (from < documents.size()) {
-            int to = from;
-            long bytes = 0;
-            do {
-                bytes += estimatedBytes(documents.get(to).source());
-                to++;
-            } while (to < documents.size() && to - from < maxDocuments
-                    && bytes + estimatedBytes(documents.get(to).source()) <= maxBytes);
-            outcome = outcome.plus(send(documents.subList(from, to)));
-            from = to;
+        try {
+            while (from < documents.size()) {
+                int to = from;
+                long bytes = 0;
+                do {
+                    bytes += sizes[to];
+                    to++;
+                } while (to < documents.size() && to - from < maxDocuments && bytes + sizes[to] <= maxBytes);
+                Sent sent = send(documents.subList(from, to));
+                if (previous != null) {
+                    Sent waiting = previous;
+                    previous = sent; // awaited below should this one fail
+                    outcome = outcome.plus(waiting.outcome());
+                }
+                previous = sent;
+                from = to;
+            }
+            if (previous != null) {
+                Sent last = previous;
+                previous = null;
+                outcome = outcome.plus(last.outcome());
+            }
+        } catch (ElasticsearchUnavailableException e) {
+            if (previous != null) {
+                previous.settle(); // not left running behind the caller's retry
+            }
+            throw e;
         }
         return outcome;
     }
 
-    private BulkOutcome send(List<LogDocument> chunk) throws ElasticsearchUnavailableException {
+    /** A bulk request on its way: serialised and sent, its answer not yet read. */
+    private record Sent(List<LogDocument> chunk, CompletableFuture<BulkResponse> response) {
+
+        /** Waits for the answer; what Elasticsearch did with each document, or why the request failed as a whole. */
+        BulkOutcome outcome() throws ElasticsearchUnavailableException {
+            BulkResponse r;
+            try {
+                r = response.get();
+            } catch (ExecutionException e) {
+                throw unavailable(chunk.size(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ElasticsearchUnavailableException("interrupted while waiting for a bulk request of "
+                        + chunk.size() + " documents", e);
+            }
+            return outcomeOf(chunk, r);
+        }
+
+        /** Waits until the request has ended, however it ended. */
+        void settle() {
+            try {
+                response.handle((r, e) -> null).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // handle() does not fail
+            }
+        }
+    }
+
+    private Sent send(List<LogDocument> chunk) throws ElasticsearchUnavailableException {
         var operations = new ArrayList<BulkOperation>(chunk.size());
         for (LogDocument d : chunk) {
             operations.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
         }
-        BulkResponse response;
         try {
-            response = client.bulk(b -> b.operations(operations));
-        } catch (ElasticsearchException e) {
-            throw new ElasticsearchUnavailableException("Elasticsearch refused a bulk request of " + chunk.size()
-                    + " documents with HTTP " + e.status() + ": " + reason(e.error()), e);
-        } catch (TransportException e) {
-            throw new ElasticsearchUnavailableException("bulk request of " + chunk.size() + " documents failed: "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ElasticsearchUnavailableException("Elasticsearch is not reachable (" + e + "); "
-                    + chunk.size() + " documents wait", e);
+            // Serialises the request on this thread; the answer comes on the HTTP client's.
+            return new Sent(chunk, client.bulk(b -> b.operations(operations)));
+        } catch (RuntimeException e) {
+            throw unavailable(chunk.size(), e);
         }
+    }
+
+    private static ElasticsearchUnavailableException unavailable(int documents, Throwable failure) {
+        Throwable e = failure;
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return switch (e) {
+            case ElasticsearchException ee -> new ElasticsearchUnavailableException("Elasticsearch refused a bulk request of "
+                    + documents + " documents with HTTP " + ee.status() + ": " + reason(ee.error()), ee);
+            case TransportException te -> new ElasticsearchUnavailableException("bulk request of " + documents
+                    + " documents failed: " + te.getMessage(), te);
+            case IOException io -> new ElasticsearchUnavailableException("Elasticsearch is not reachable (" + io + "); "
+                    + documents + " documents wait", io);
+            default -> new ElasticsearchUnavailableException("bulk request of " + documents + " documents failed: " + e, e);
+        };
+    }
+
+    private static BulkOutcome outcomeOf(List<LogDocument> chunk, BulkResponse response) {
         Map<String, LogDocument> byId = new HashMap<>();
         chunk.forEach(d -> byId.put(d.index() + '/' + d.id(), d));
         int created = 0;
@@ -127,8 +199,13 @@ public final class BulkIndexer {
         return switch (value) {
             case null -> 4;
             case String text -> text.length() + 2L;
-            case Map<?, ?> map -> 2 + map.entrySet().stream()
-                    .mapToLong(e -> estimatedBytes(String.valueOf(e.getKey())) + 1 + estimatedBytes(e.getValue()) + 1).sum();
+            case Map<?, ?> map -> {
+                long n = 2;
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    n += estimatedBytes(String.valueOf(e.getKey())) + 1 + estimatedBytes(e.getValue()) + 1;
+                }
+                yield n;
+            }
             case Iterable<?> list -> {
                 long n = 2;
                 for (Object item : list) {

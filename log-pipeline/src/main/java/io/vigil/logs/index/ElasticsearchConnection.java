@@ -1,8 +1,11 @@
 package io.vigil.logs.index;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
+import co.elastic.clients.transport.ElasticsearchTransportBase;
+import co.elastic.clients.transport.http.TransportHttpClient;
+import co.elastic.clients.transport.rest_client.RestClientHttpClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -30,7 +33,15 @@ public final class ElasticsearchConnection implements AutoCloseable {
                 .setRequestConfigCallback(c -> c.setConnectTimeout(CONNECT_TIMEOUT_MS).setSocketTimeout(SOCKET_TIMEOUT_MS));
         authorization(settings).ifPresent(h -> builder.setDefaultHeaders(new Header[]{h}));
         this.restClient = builder.build();
-        this.client = new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
+        // RestClientTransport but for the bodies, which go to the REST client in one buffer (see OneBufferBodies).
+        this.client = new ElasticsearchClient(new Transport(new OneBufferBodies(new RestClientHttpClient(restClient)),
+                new JacksonJsonpMapper()));
+    }
+
+    private static final class Transport extends ElasticsearchTransportBase {
+        Transport(TransportHttpClient http, JsonpMapper mapper) {
+            super(http, null, mapper);
+        }
     }
 
     private static java.util.Optional<Header> authorization(ElasticsearchSettings s) {

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Log pipeline benchmark: a real MariaDB slow log through Vigil's shipper → Kafka (vigil.logs) → logs consumer →
+# Elasticsearch, against a plain `curl` _bulk of the same documents into the same Elasticsearch, in the same run.
+#
+#   bench/run-logs.sh                       sysbench (15,000 transactions ≈ 300,000 slow-log entries), then time both
+#   SB_EVENTS=5000 bench/run-logs.sh        smaller log
+#   SLOWLOG=FILE bench/run-logs.sh          reuse a slow log (no MariaDB, no sysbench)
+#   SKIP_BUILD=1 bench/run-logs.sh          reuse bench/target/benchmarks.jar
+#   KEEP=1 bench/run-logs.sh                leave bench/target/logs (data, bulk files, logs) and the indices
+#   JFR=1 bench/run-logs.sh                 profile the Vigil runs: bench/target/logs/pipeline.jfr, index.jfr
+#   WARMUP=0 bench/run-logs.sh              no untimed warm-up of Elasticsearch (default: the first 10 requests)
+#
+# Order: slow log (not timed) → the documents Vigil would send, as bulk request files (not timed) → warm-up of
+# Elasticsearch with the first requests into a throwaway prefix (not timed) → curl (1) →
+# the shipper alone (file → Kafka acknowledged) → Vigil end to end → the indexer alone (the shipper's topic →
+# Elasticsearch) → curl (2), so that drift in the machine's
+# load shows up in the two baseline figures. Each load goes into a fresh index prefix with Vigil's templates
+# and its indices are deleted once counted. Services come from deploy/testbed in bench/target/logs and are
+# stopped by PID on exit.
+set -euo pipefail
+
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+WORK="$ROOT/bench/target/logs"
+DB_PORT=${DB_PORT:-23316}
+ES_PORT=${ES_PORT:-29200}
+ES_TRANSPORT_PORT=${ES_TRANSPORT_PORT:-29300}
+KAFKA_PORT=${KAFKA_PORT:-29192}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-29193}
+SB_EVENTS=${SB_EVENTS:-15000}
+WARMUP=${WARMUP:-10}
+# JBoss Logging to java.util.logging (see run-ingest.sh).
+JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cleanup() {
+  "$TESTBED/mariadb.sh" stop "$WORK/mariadb" >/dev/null 2>&1 || true
+  "$TESTBED/kafka.sh" stop "$WORK/kafka" || true
+  "$TESTBED/elasticsearch.sh" stop "$WORK/es" || true
+  [[ "${KEEP:-0}" == 1 ]] || rm -rf "$WORK/bulk" "$WORK/kafka/data" "$WORK/es/data" "$WORK/mariadb"
+}
+trap cleanup EXIT
+
+print_machine
+
+if [[ -z "${SLOWLOG:-}" ]]; then
+  echo
+  echo "== slow log (sysbench oltp_read_write, $SB_EVENTS transactions, long_query_time=0; not timed)"
+  # As bench/run-digest.sh makes it; the log lives in the server's directory (user mysql writes it).
+  DB="$WORK/mariadb"
+  SLOWLOG="$DB/slow-sysbench.log"
+  printf 'innodb_buffer_pool_size=256M\nlong_query_time=0\nlog_slow_verbosity=query_plan,explain\n' |
+    "$TESTBED/mariadb.sh" start "$DB" "$DB_PORT" 1 | tail -n 1
+  M=(mariadb --no-defaults --protocol=TCP -h127.0.0.1 -P"$DB_PORT" -uroot)
+  "${M[@]}" -e "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'apppw'; GRANT ALL ON *.* TO 'app'@'%';
+    DROP DATABASE IF EXISTS sbtest; CREATE DATABASE sbtest; SET GLOBAL slow_query_log=OFF"
+  SB=(sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$DB_PORT" --mysql-user=app
+    --mysql-password=apppw --mysql-db=sbtest --tables=4 --table-size=100000)
+  "${SB[@]}" --threads=2 prepare > "$WORK/sysbench-prepare.log"
+  rm -f "$SLOWLOG"
+  "${M[@]}" -e "SET GLOBAL slow_query_log_file='$SLOWLOG'; SET GLOBAL slow_query_log=ON"
+  "${SB[@]}" --threads=4 --time=0 --events="$SB_EVENTS" --report-interval=0 run > "$WORK/sysbench-run.log"
+  "${M[@]}" -e "SET GLOBAL slow_query_log=OFF"
+  # Stopped before anything is timed: the file no longer changes and the server takes no CPU.
+  "$TESTBED/mariadb.sh" stop "$DB" >/dev/null
+  grep -E 'transactions:|queries:' "$WORK/sysbench-run.log" | sed 's/^ */sysbench: /'
+fi
+echo "slow log: $SLOWLOG ($(stat -c %s "$SLOWLOG") bytes, $(grep -c '^# Query_time' "$SLOWLOG") entries)"
+
+echo
+echo "== services"
+"$TESTBED/elasticsearch.sh" start "$WORK/es" "$ES_PORT" "$ES_TRANSPORT_PORT" </dev/null | tail -n 1
+"$TESTBED/kafka.sh" start "$WORK/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" </dev/null | tail -n 1
+ES="http://127.0.0.1:$ES_PORT"
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+curl -fsS "$ES/_cluster/health?filter_path=cluster_name,status,number_of_nodes"; echo
+bench() { "$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.LogsBench "$@"; }
+# CPU seconds (user + system) Elasticsearch and Kafka have used so far, from /proc: "ES KAFKA".
+ES_PID=$(cat "$WORK/es/es.pid")
+KAFKA_PID=$(cat "$WORK/kafka/kafka.pid")
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+services_cpu() { echo "$(proc_cpu "$ES_PID") $(proc_cpu "$KAFKA_PID")"; }
+cpu_used() { # cpu_used "ES0 KAFKA0": what the services used since, as "es_cpu_s=… kafka_cpu_s=…"
+  local now
+  now=$(services_cpu)
+  awk -v a="$1" -v b="$now" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "es_cpu_s=%.1f kafka_cpu_s=%.1f", y[1] - x[1], y[2] - x[2] }'
+}
+
+echo
+echo "== documents as Vigil's BulkIndexer sends them (shipper into memory → LogDocuments → bulk NDJSON; not timed)"
+"$JAVA" -Xmx4g -Dorg.jboss.logging.provider=jdk -cp "$JAR" io.vigil.bench.LogsBench documents "$SLOWLOG" \
+  "$WORK/checkpoints-documents" bench-curl "$WORK/bulk" 2>"$WORK/documents.log"
+N=$(cat "$WORK/bulk/documents.txt")
+REQUESTS=$(find "$WORK/bulk" -name 'bulk-*.ndjson' | wc -l)
+echo "N = $N documents, $REQUESTS bulk requests"
+
+now() { date +%s.%N; }
+RESULTS=()
+
+# count PREFIX: refresh, then the number of documents in PREFIX-slow-*; exits unless it is N. Then drops the indices.
+count() {
+  local prefix=$1 n
+  curl -fsS -o /dev/null -X POST "$ES/$prefix-slow-*/_refresh"
+  n=$(curl -fsS "$ES/$prefix-slow-*/_count" | jq -r .count)
+  echo "documents in $prefix-slow-*: $n ($(curl -fsS "$ES/_cat/indices/$prefix-*?h=index,docs.count,store.size" | tr '\n' ' '))"
+  [[ $n == "$N" ]] || { echo "$prefix: Elasticsearch holds $n documents, expected $N" >&2; exit 1; }
+  # By name: Elasticsearch 8 refuses to delete indices by wildcard (action.destructive_requires_name).
+  [[ "${KEEP:-0}" == 1 ]] || curl -fsS -o /dev/null -X DELETE "$ES/$(curl -fsS "$ES/_cat/indices/$prefix-*?h=index" | paste -sd,)"
+}
+
+baseline() { # baseline NAME
+  local prefix="bench-$1" t0 t1 line cfg="$WORK/curl-$1.cfg" resp="$WORK/responses-$1"
+  bench templates "$ES" "$prefix" 2>"$WORK/templates-$1.log"
+  mkdir -p "$resp"
+  # One curl, one request per file in order, on one kept-alive connection (as Vigil's client pool keeps its own).
+  # The bodies name bench-curl-* indices; only the prefix changes.
+  : > "$cfg"
+  for f in "$WORK"/bulk/bulk-*.ndjson; do
+    local b
+    b=$(basename "$f" .ndjson)
+    sed "s/\"_index\":\"bench-curl-/\"_index\":\"$prefix-/g" "$f" > "$WORK/bulk/$1-$b.body"
+    printf 'url = "%s/_bulk"\nheader = "Content-Type: application/x-ndjson"\ndata-binary = "@%s"\noutput = "%s"\nsilent\nshow-error\nfail\nnext\n' \
+      "$ES" "$WORK/bulk/$1-$b.body" "$resp/$b.json" >> "$cfg"
+  done
+  sed -i '$ d' "$cfg" # no `next` after the last request
+  sync
+  echo "load before: $(uptime)"
+  local cpu0
+  cpu0=$(services_cpu)
+  t0=$(now)
+  curl -K "$cfg"
+  t1=$(now)
+  local used
+  used=$(cpu_used "$cpu0")
+  echo "load after:  $(uptime)"
+  # Every response must say "errors":false (a refused document would be an item error inside a 200).
+  local bad
+  bad=$(grep -L '"errors":false' "$resp"/*.json | wc -l)
+  [[ $bad == 0 ]] || { echo "$bad bulk responses of $1 report errors" >&2; exit 1; }
+  rm -f "$WORK"/bulk/"$1"-*.body
+  count "$prefix"
+  line=$(awk -v n="$N" -v a="$t0" -v b="$t1" -v name="$1" -v r="$REQUESTS" \
+    -v used="$used" \
+    'BEGIN { printf "RESULT curl_bulk run=%s documents=%d requests=%d seconds=%.3f docs_per_s=%.0f %s", name, n, r, b - a, n / (b - a), used }')
+  echo "$line"
+  RESULTS+=("$line")
+}
+
+echo
+echo "== warm-up: the first $WARMUP requests into a throwaway prefix (not timed; Elasticsearch's JIT would count against curl (1))"
+WARM="$WORK/warmup"
+if ((WARMUP > 0)); then
+  mkdir -p "$WARM"
+  bench templates "$ES" bench-warmup 2>"$WORK/templates-warmup.log"
+  for f in $(find "$WORK/bulk" -name 'bulk-*.ndjson' | sort | head -n "$WARMUP"); do
+    sed 's/"_index":"bench-curl-/"_index":"bench-warmup-/g' "$f" |
+      curl -fsS -o "$WARM/$(basename "$f" .ndjson).json" -H 'Content-Type: application/x-ndjson' --data-binary @- "$ES/_bulk"
+  done
+  curl -fsS -o /dev/null -X DELETE "$ES/$(curl -fsS "$ES/_cat/indices/bench-warmup-*?h=index" | paste -sd,)"
+fi
+
+echo
+echo "== curl _bulk (1)"
+baseline curl1
+
+echo
+echo "== shipper alone: file → Kafka (bench.logs.shipper) acknowledged"
+bench topic "$BOOTSTRAP" bench.logs.shipper 2>/dev/null
+echo "load before: $(uptime)"
+CPU0=$(services_cpu)
+bench ship "$SLOWLOG" "$WORK/checkpoints-ship" "$BOOTSTRAP" bench.logs.shipper "$N" 2>"$WORK/ship.log" | tee "$WORK/ship.out"
+USED=$(cpu_used "$CPU0")
+echo "load after:  $(uptime)"
+RESULTS+=("$(grep '^RESULT' "$WORK/ship.out") $USED")
+
+echo
+echo "== Vigil: shipper → Kafka (vigil.logs) → LogsConsumer → Elasticsearch"
+bench topic "$BOOTSTRAP" vigil.logs 2>/dev/null
+jfr=()
+jfr_index=()
+[[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/pipeline.jfr",settings=profile)
+[[ "${JFR:-0}" != 1 ]] || jfr_index=(-XX:StartFlightRecording:filename="$WORK/index.jfr",settings=profile)
+echo "load before: $(uptime)"
+CPU0=$(services_cpu)
+"$JAVA" "${JVM_OPTS[@]}" "${jfr[@]}" -cp "$JAR" io.vigil.bench.LogsBench pipeline "$SLOWLOG" "$WORK/checkpoints-pipeline" \
+  "$BOOTSTRAP" vigil.logs "$ES" bench-vigil "$N" 2>"$WORK/pipeline.log" | tee "$WORK/pipeline.out"
+USED=$(cpu_used "$CPU0")
+echo "load after:  $(uptime)"
+count bench-vigil
+RESULTS+=("$(grep '^RESULT' "$WORK/pipeline.out") $USED")
+
+echo
+echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the shipper above) → Elasticsearch;"
+echo "   then again in the same JVM, warm (fresh group, prefix bench-warm-index)"
+echo "load before: $(uptime)"
+CPU0=$(services_cpu)
+"$JAVA" "${JVM_OPTS[@]}" "${jfr_index[@]}" -cp "$JAR" io.vigil.bench.LogsBench index "$BOOTSTRAP" bench.logs.shipper "$ES" \
+  bench-index "$N" bench-warm-index 2>"$WORK/index.log" | tee "$WORK/index.out"
+USED=$(cpu_used "$CPU0")
+echo "load after:  $(uptime)"
+count bench-index
+count bench-warm-index
+# The CPU figures of the services cover both drains; the JVM's own are per drain.
+RESULTS+=("$(grep '^RESULT indexer ' "$WORK/index.out") (services, both drains:) $USED")
+RESULTS+=("$(grep '^RESULT indexer_warm ' "$WORK/index.out")")
+
+echo
+echo "== curl _bulk (2)"
+baseline curl2
+
+echo
+echo "== summary ($N documents; ratio = Vigil docs/s ÷ curl _bulk docs/s; goal ≥ 0.8)"
+printf '%s\n' "${RESULTS[@]}"
+printf '%s\n' "${RESULTS[@]}" | awk '
+  function field(name,   i, a) { for (i = 1; i <= NF; i++) if ($i ~ "^" name "=") { split($i, a, "="); return a[2] } }
+  /^RESULT curl_bulk/ { base[++nb] = field("docs_per_s") }
+  /^RESULT vigil/     { v = field("docs_per_s") }
+  /^RESULT shipper/   { s = field("entries_per_s") }
+  /^RESULT indexer /  { x = field("docs_per_s") }
+  /^RESULT indexer_warm/ { xw = field("docs_per_s") }
+  END {
+    printf "Vigil %.0f docs/s; ratio vs curl (1) %.2f, vs curl (2) %.2f, vs mean of both %.2f\n",
+      v, v / base[1], v / base[2], v / ((base[1] + base[2]) / 2)
+    printf "shipper alone (file → Kafka acknowledged): %.0f entries/s\n", s
+    printf "indexer alone (Kafka → Elasticsearch): %.0f docs/s; ratio vs mean of both curl runs %.2f\n", x, x / ((base[1] + base[2]) / 2)
+    printf "indexer alone, warm JVM: %.0f docs/s; ratio vs mean of both curl runs %.2f\n", xw, xw / ((base[1] + base[2]) / 2)
+  }'
+date -u
+uptime

@@ -1,0 +1,329 @@
+package io.vigil.bench;
+
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.json.JsonpMapper;
+import co.elastic.clients.json.NdJsonpSerializable;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.util.BinaryData;
+import io.vigil.collector.logs.BatchSink;
+import io.vigil.collector.logs.CheckpointStore;
+import io.vigil.collector.logs.EncodedBatch;
+import io.vigil.collector.logs.KafkaLogPublisher;
+import io.vigil.collector.logs.LogShipper;
+import io.vigil.collector.logs.LogShippers;
+import io.vigil.collector.logs.LogsFile;
+import io.vigil.collector.logs.ShipperSettings;
+import io.vigil.logs.index.BulkIndexer;
+import io.vigil.logs.index.ElasticsearchConnection;
+import io.vigil.logs.index.ElasticsearchSettings;
+import io.vigil.logs.index.IndexLifecycle;
+import io.vigil.logs.index.IndexNames;
+import io.vigil.logs.index.IndexTemplates;
+import io.vigil.logs.index.LogDocument;
+import io.vigil.logs.index.LogDocuments;
+import io.vigil.logs.role.LogsConsumer;
+import io.vigil.logs.role.LogsConsumerSettings;
+import io.vigil.logs.wire.LogBatch;
+import io.vigil.logs.wire.LogBatchJson;
+import io.vigil.logs.wire.LogKind;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
+
+/**
+ * The Vigil side of {@code bench/run-logs.sh}: shipper → Kafka → Elasticsearch. Subcommands:
+ * <pre>
+ *   documents SLOWLOG CHECKPOINTS ES_PREFIX OUTDIR
+ *       runs the shipper (LogShippers.build, default settings) over SLOWLOG into memory instead of Kafka,
+ *       decodes every batch as the logs consumer does (LogBatchJson), turns it into documents with
+ *       LogDocuments, and writes the bulk requests BulkIndexer would send for them (the Elasticsearch client's
+ *       own NDJSON serialisation, 2000 documents a request: the default vigil.logs.batch-documents) as
+ *       OUTDIR/bulk-NNNNN.ndjson, the document count as OUTDIR/documents.txt
+ *   templates ES_URL PREFIX
+ *       Vigil's index templates (1 shard, 0 replicas) for PREFIX, as the logs role puts them
+ *   topic BOOTSTRAP TOPIC
+ *       creates TOPIC (3 partitions, like the test bed's auto-created topics)
+ *   ship SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC EXPECTED
+ *       times the shipper alone: from start until Kafka has acknowledged EXPECTED slow queries
+ *   pipeline SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
+ *       starts the shipper and a LogsConsumer (fresh group) together and times until the consumer's
+ *       documentsIndexed() reaches EXPECTED
+ *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED WARM_PREFIX
+ *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled; then the
+ *       same again in the same, now warm, JVM into WARM_PREFIX
+ * </pre>
+ * The shipper's source is always host {@value #HOST}, instance {@value #INSTANCE}, cluster {@value #CLUSTER}, so
+ * that document ids (source key, file identity, offset) are the same in the baseline and in the Vigil run.
+ */
+public final class LogsBench {
+
+    static final String HOST = "bench-host";
+    static final String INSTANCE = "127.0.0.1:23316";
+    static final String CLUSTER = "bench";
+    /** vigil.logs.batch-documents and batch-max-bytes, the logs role's defaults (LogsConfig). */
+    static final int BATCH_DOCUMENTS = 2000;
+    static final long BATCH_MAX_BYTES = 5L << 20;
+    /** A single-node cluster: no replicas, one shard per daily index (LogsConfig's shards default). */
+    static final int SHARDS = 1;
+    static final int REPLICAS = 0;
+    static final int RETENTION_DAYS = 14;
+
+    public static void main(String[] args) throws Exception {
+        switch (args.length == 0 ? "" : args[0]) {
+            case "documents" -> documents(Path.of(args[1]), Path.of(args[2]), args[3], Path.of(args[4]));
+            case "templates" -> templates(args[1], args[2]);
+            case "topic" -> topic(args[1], args[2]);
+            case "ship" -> ship(Path.of(args[1]), Path.of(args[2]), args[3], args[4], Long.parseLong(args[5]));
+            case "pipeline" -> pipeline(Path.of(args[1]), Path.of(args[2]), args[3], args[4], args[5], args[6],
+                    Long.parseLong(args[7]), "vigil");
+            case "index" -> {
+                // Cold, as in the other loads; then again in the same JVM (fresh group, WARM_PREFIX): the JIT's share.
+                pipeline(null, null, args[1], args[2], args[3], args[4], Long.parseLong(args[5]), "indexer");
+                pipeline(null, null, args[1], args[2], args[3], args[6], Long.parseLong(args[5]), "indexer_warm");
+            }
+            default -> {
+                System.err.println("usage: LogsBench documents|templates|topic|ship|pipeline … (see the class comment)");
+                System.exit(2);
+            }
+        }
+    }
+
+    static LogShipper shipper(Path slowLog, Path checkpoints, BatchSink sink) throws IOException {
+        var plan = new LogsFile.Plan(HOST, List.of(new LogsFile.FileSpec(slowLog.toAbsolutePath().normalize(),
+                LogKind.SLOW, INSTANCE, CLUSTER)), List.of());
+        return LogShippers.build(plan, sink, new CheckpointStore(checkpoints), ShipperSettings.DEFAULTS);
+    }
+
+    /** Shipper into memory, then the documents the consumer would make of it, as bulk request bodies. */
+    static void documents(Path slowLog, Path checkpoints, String prefix, Path outDir) throws Exception {
+        Files.createDirectories(outDir);
+        var batches = new ConcurrentLinkedQueue<byte[]>();
+        BatchSink memory = new BatchSink() {
+            @Override
+            public void send(EncodedBatch batch) {
+                batches.add(batch.json());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long size = Files.size(slowLog);
+        long t0 = System.nanoTime();
+        try (LogShipper shipper = shipper(slowLog, checkpoints, memory)) {
+            shipper.start();
+            // The last entry is held until the file has been quiet for the quiet period (2 s).
+            waitFor(() -> shipper.counters().bytes(), size, "file bytes shipped", t0);
+            System.out.printf(Locale.ROOT, "shipped into memory: %d batches, %d slow queries, %d parse errors, %d bytes in %.1f s%n",
+                    shipper.counters().batches(), shipper.counters().slowQueries(), shipper.counters().parseErrors(),
+                    shipper.counters().bytes(), (System.nanoTime() - t0) / 1e9);
+        }
+        var documents = new LogDocuments(new IndexNames(prefix));
+        var all = new ArrayList<LogDocument>();
+        long unplaced = 0;
+        for (byte[] json : batches) {
+            LogBatch batch = LogBatchJson.decode(json);
+            var converted = documents.of(batch);
+            all.addAll(converted.documents());
+            unplaced += converted.unplaced().size();
+        }
+        // As BulkIndexer sends them: create operations under the derived ids, serialised by the client's mapper
+        // (ElasticsearchConnection uses a default JacksonJsonpMapper), one NDJSON line per serialisable.
+        JsonpMapper mapper = new JacksonJsonpMapper();
+        int requests = 0;
+        long bytes = 0;
+        long maxRequest = 0;
+        for (int from = 0; from < all.size(); from += BATCH_DOCUMENTS) {
+            var ops = new ArrayList<BulkOperation>();
+            for (LogDocument d : all.subList(from, Math.min(all.size(), from + BATCH_DOCUMENTS))) {
+                ops.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
+            }
+            var request = BulkRequest.of(b -> b.operations(ops));
+            Path file = outDir.resolve(String.format(Locale.ROOT, "bulk-%05d.ndjson", ++requests));
+            long n;
+            try (OutputStream out = Files.newOutputStream(file)) {
+                n = writeNdJson(out, request, mapper);
+            }
+            if (n > BATCH_MAX_BYTES) {
+                throw new IllegalStateException(file + " has " + n + " bytes, more than Vigil's bulk limit: split differently");
+            }
+            bytes += n;
+            maxRequest = Math.max(maxRequest, n);
+        }
+        System.out.printf(Locale.ROOT, "documents: %d (%d without a time, not indexed) in %d bulk requests of up to %d"
+                        + " documents; %d bytes of NDJSON (%.0f per document, largest request %d)%n",
+                all.size(), unplaced, requests, BATCH_DOCUMENTS, bytes, (double) bytes / all.size(), maxRequest);
+        Files.writeString(outDir.resolve("documents.txt"), Long.toString(all.size()));
+    }
+
+    /** What the client's transport does with an NdJsonpSerializable body (ElasticsearchTransportBase). */
+    private static long writeNdJson(OutputStream out, NdJsonpSerializable body, JsonpMapper mapper) throws IOException {
+        long n = 0;
+        for (Iterator<?> it = body._serializables(); it.hasNext(); ) {
+            Object item = it.next();
+            if (item == null) {
+                continue;
+            }
+            if (item instanceof NdJsonpSerializable nd && item != body) {
+                n += writeNdJson(out, nd, mapper);
+            } else {
+                ByteBuffer b = BinaryData.of(item, mapper).asByteBuffer();
+                byte[] a = new byte[b.remaining()];
+                b.get(a);
+                out.write(a);
+                out.write('\n');
+                n += a.length + 1;
+            }
+        }
+        return n;
+    }
+
+    static IndexTemplates indexTemplates(ElasticsearchConnection es, IndexNames names) {
+        var client = es.client();
+        return new IndexTemplates(client, names, SHARDS, REPLICAS, new IndexLifecycle(client, names, RETENTION_DAYS));
+    }
+
+    static void templates(String url, String prefix) throws Exception {
+        try (var es = new ElasticsearchConnection(ElasticsearchSettings.of(url))) {
+            indexTemplates(es, new IndexNames(prefix)).ensure();
+        }
+        System.out.println("index templates for " + prefix + "-* in place");
+    }
+
+    static void topic(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        }
+        System.out.println("topic " + topic + " created");
+    }
+
+    static KafkaLogPublisher publisher(String bootstrap, String topic) {
+        // As the collector makes it (CollectorRole): records up to the batch limit of the shipper's settings.
+        return new KafkaLogPublisher(bootstrap, topic, ShipperSettings.DEFAULTS.batchMaxBytes());
+    }
+
+    static void ship(Path slowLog, Path checkpoints, String bootstrap, String topic, long expected) throws Exception {
+        try (var publisher = publisher(bootstrap, topic)) {
+            double cpu0 = cpuSeconds();
+            long t0 = System.nanoTime();
+            try (LogShipper shipper = shipper(slowLog, checkpoints, publisher)) {
+                shipper.start();
+                long lastButOne = waitFor(() -> shipper.counters().slowQueries(), expected - 1, "slow queries acknowledged", t0);
+                long end = waitFor(() -> shipper.counters().slowQueries(), expected, "slow queries acknowledged", t0);
+                double secs = (end - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "RESULT shipper entries=%d seconds=%.3f entries_per_s=%.0f jvm_cpu_s=%.1f"
+                                + " (all but the held last entry: %.3f s, %.0f/s) batches=%d bytes=%d send_failures=%d%n",
+                        expected, secs, expected / secs, cpuSeconds() - cpu0, (lastButOne - t0) / 1e9,
+                        (expected - 1) / ((lastButOne - t0) / 1e9),
+                        shipper.counters().batches(), shipper.counters().bytes(), shipper.counters().sendFailures());
+            }
+        }
+    }
+
+    /** With {@code slowLog} null, the indexer alone: the topic holds the batches already. */
+    static void pipeline(Path slowLog, Path checkpoints, String bootstrap, String topic, String url, String prefix,
+                         long expected, String name) throws Exception {
+        var names = new IndexNames(prefix);
+        try (var es = new ElasticsearchConnection(ElasticsearchSettings.of(url));
+             var publisher = publisher(bootstrap, topic)) {
+            // As LogsRole wires it, with the default batching (2000 documents or 1 s, requests of at most 5 MB).
+            var settings = LogsConsumerSettings.defaults(bootstrap).withTopic(topic)
+                    .withGroup("bench-logs-" + ProcessHandle.current().pid() + "-" + prefix);
+            var consumer = new LogsConsumer(settings, indexTemplates(es, names), new LogDocuments(names),
+                    new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
+            LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
+            LongSupplier shippedCount = shipper == null ? () -> expected : () -> shipper.counters().slowQueries();
+            double cpu0 = cpuSeconds();
+            long t0 = System.nanoTime();
+            try {
+                if (shipper != null) {
+                    shipper.start();
+                }
+                consumer.start();
+                long shipped = -1;
+                long firstIndexed = -1;
+                long lastButOne = -1;
+                long lastReport = t0;
+                while (consumer.documentsIndexed() < expected) {
+                    long now = System.nanoTime();
+                    if (shipped < 0 && shippedCount.getAsLong() >= expected) {
+                        shipped = now;
+                    }
+                    if (firstIndexed < 0 && consumer.documentsIndexed() > 0) {
+                        firstIndexed = now;
+                    }
+                    if (lastButOne < 0 && consumer.documentsIndexed() >= expected - 1) {
+                        lastButOne = now;
+                    }
+                    if (now - lastReport > 10_000_000_000L) {
+                        System.out.printf(Locale.ROOT, "  … %.1f s: shipped %d, indexed %d%n", (now - t0) / 1e9,
+                                shippedCount.getAsLong(), consumer.documentsIndexed());
+                        lastReport = now;
+                    }
+                    if (!consumer.isRunning() || now - t0 > 1_800_000_000_000L) {
+                        throw new IllegalStateException("gave up: consumer running " + consumer.isRunning() + ", failure "
+                                + consumer.failure() + ", " + consumer.documentsIndexed() + " of " + expected + " indexed");
+                    }
+                    Thread.sleep(2);
+                }
+                long end = System.nanoTime();
+                shipped = shipped < 0 ? end : shipped;
+                lastButOne = lastButOne < 0 ? end : lastButOne;
+                double secs = (end - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f jvm_cpu_s=%.1f"
+                                + " (first documents indexed at %.3f s; all but the held last entry: %.3f s, %.0f/s;"
+                                + " shipper done at %.3f s) batches=%d existing=%d rejected=%d parse_errors=%d retries=%d%n",
+                        name, expected, secs, expected / secs, cpuSeconds() - cpu0,
+                        (firstIndexed - t0) / 1e9,
+                        (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
+                        (shipped - t0) / 1e9, consumer.batchesConsumed(), consumer.documentsExisting(),
+                        consumer.documentsRejected(), consumer.parseErrors(), consumer.retries());
+            } finally {
+                if (shipper != null) {
+                    shipper.close();
+                }
+                consumer.stop();
+            }
+        }
+    }
+
+    /** CPU seconds of this JVM so far, every thread (JIT and GC too). */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** Waits until {@code value} reaches {@code target}; returns System.nanoTime() then. */
+    private static long waitFor(LongSupplier value, long target, String what, long t0) throws InterruptedException {
+        long lastReport = t0;
+        while (value.getAsLong() < target) {
+            long now = System.nanoTime();
+            if (now - lastReport > 10_000_000_000L) {
+                System.out.printf(Locale.ROOT, "  … %.1f s: %d of %d %s%n", (now - t0) / 1e9, value.getAsLong(), target, what);
+                lastReport = now;
+            }
+            if (now - t0 > 1_800_000_000_000L) {
+                throw new IllegalStateException("gave up after 30 min: " + value.getAsLong() + " of " + target + " " + what);
+            }
+            Thread.sleep(2);
+        }
+        return System.nanoTime();
+    }
+
+    private LogsBench() {
+    }
+}
