@@ -13,7 +13,10 @@ final class LineReader {
 
     private final InputStream in;
     private final int maxLine;
-    private byte[] buf = new byte[1 << 20];
+    private static final int MAX_INITIAL_BUFFER = 1 << 20;
+    private static final int MIN_INITIAL_BUFFER = 4 << 10;
+
+    private byte[] buf;
     private int start;
     private int limit;
     private boolean eof;
@@ -25,9 +28,12 @@ final class LineReader {
     private boolean continued;
     private boolean nextContinued;
 
-    LineReader(InputStream in, int maxLine) {
+    LineReader(InputStream in, int maxLine) throws IOException {
         this.in = in;
         this.maxLine = maxLine;
+        // A file says how much is left and gets large reads; the shipper's few kilobytes of framed entries get a
+        // buffer their size, not a megabyte at every poll. The buffer grows for longer lines either way.
+        this.buf = new byte[Math.clamp(in.available() + 1L, MIN_INITIAL_BUFFER, MAX_INITIAL_BUFFER)];
     }
 
     byte[] buffer() {
