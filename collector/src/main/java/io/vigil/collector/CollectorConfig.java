@@ -1,5 +1,6 @@
 package io.vigil.collector;
 
+import io.vigil.collector.logs.LogShippers;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -38,6 +39,13 @@ public interface CollectorConfig {
 
         /** YAML file of the log files to tail and the targets whose statement digests to read; see {@code LogsFile}. */
         Optional<String> file();
+
+        /**
+         * Where a file without a checkpoint is first read from: {@code beginning} (all it holds) or {@code end}
+         * (only what is written from now on; for servers with a large slow log already).
+         */
+        @WithDefault("beginning")
+        LogShippers.StartAt startAt();
 
         /** Where the checkpoints (file identity and offset per source) are kept. */
         @WithDefault(".vigil/shipper")

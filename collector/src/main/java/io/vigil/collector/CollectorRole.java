@@ -76,7 +76,7 @@ public class CollectorRole {
                 c.quietPeriod(), Math.min(1 << 20, c.maxEntryBytes()), c.maxEntryBytes(), c.retryBackoffMax(), c.rotationGrace());
         logPublisher = new KafkaLogPublisher(bootstrapServers, c.topic(), c.batchMaxBytes());
         try {
-            shipper = LogShippers.build(plan, logPublisher, new CheckpointStore(Path.of(c.stateDir())), settings);
+            shipper = LogShippers.build(plan, logPublisher, new CheckpointStore(Path.of(c.stateDir())), settings, c.startAt());
         } catch (IOException e) {
             logPublisher.close();
             throw new UncheckedIOException("cannot start the log shipper (checkpoints in " + c.stateDir() + ")", e);

@@ -101,4 +101,20 @@ public final class CheckpointStore {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
+
+    /**
+     * For a file shipped for the first time, a checkpoint at its current end, so that only what is written
+     * from now on is shipped (a server's years of slow log are not replayed). Stored at once: a restart before
+     * the first shipment must not go back to the beginning. Does nothing when the source has a checkpoint or the
+     * file does not exist yet (a file that appears later is new, and read from its start).
+     */
+    public void startAtEndIfNew(String key, Path file) throws IOException {
+        if (load(key) != null) {
+            return;
+        }
+        FileIdentity identity = FileIdentity.of(file);
+        if (identity != null) {
+            save(key, new Checkpoint(identity.toString(), Files.size(file)));
+        }
+    }
 }

@@ -23,14 +23,30 @@ public final class LogShippers {
     private LogShippers() {
     }
 
+    /** Where a file without a checkpoint is first read from. */
+    public enum StartAt {
+        /** Its beginning: everything the file holds is shipped. */
+        BEGINNING,
+        /** Its current end: only what is written from now on. */
+        END
+    }
+
     public static LogShipper build(LogsFile.Plan plan, BatchSink sink, CheckpointStore checkpoints,
                                    ShipperSettings settings) throws IOException {
+        return build(plan, sink, checkpoints, settings, StartAt.BEGINNING);
+    }
+
+    public static LogShipper build(LogsFile.Plan plan, BatchSink sink, CheckpointStore checkpoints,
+                                   ShipperSettings settings, StartAt startAt) throws IOException {
         String host = plan.host() != null ? plan.host() : localHost();
         var counters = new ShipperCounters();
         var sources = new ArrayList<ShippingSource>();
         try {
             for (LogsFile.FileSpec f : plan.files()) {
                 var source = new LogSource(host, f.cluster(), f.instance(), f.kind(), f.path().toString());
+                if (startAt == StartAt.END) {
+                    checkpoints.startAtEndIfNew(source.key(), f.path());
+                }
                 sources.add(new FileShipper(source, f.path(), format(f.kind(), settings), sink, checkpoints, settings,
                         counters, System::nanoTime));
             }

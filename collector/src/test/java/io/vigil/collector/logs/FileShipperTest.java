@@ -90,6 +90,34 @@ class FileShipperTest {
     }
 
     @Test
+    void startingAtTheEndShipsOnlyWhatIsWrittenAfterTheFirstStartAndKeepsThatAcrossARestart() throws Exception {
+        Path log = dir.resolve("slow.log");
+        append(log, entries(0, 5)); // years of slow log already there
+        new CheckpointStore(dir.resolve("state")).startAtEndIfNew("db-host-1:" + log, log);
+        try (var shipper = slowShipper(log)) {
+            drain(shipper);
+            assertThat(sink.batches).as("nothing of what was there").isEmpty();
+        }
+        append(log, entries(5, 8)); // written while the shipper was stopped, after its first start
+        new CheckpointStore(dir.resolve("state")).startAtEndIfNew("db-host-1:" + log, log); // a restart: no effect now
+        try (var shipper = slowShipper(log)) {
+            drain(shipper);
+        }
+        assertThat(numbers(sink)).containsExactly(5, 6, 7);
+    }
+
+    @Test
+    void startingAtTheEndReadsAFileThatAppearsLaterFromItsStart() throws Exception {
+        Path log = dir.resolve("slow.log");
+        new CheckpointStore(dir.resolve("state")).startAtEndIfNew("db-host-1:" + log, log);
+        append(log, entries(0, 3));
+        try (var shipper = slowShipper(log)) {
+            drain(shipper);
+        }
+        assertThat(numbers(sink)).containsExactly(0, 1, 2);
+    }
+
+    @Test
     void followsARotationByRenameReadingTheOldFileToItsEnd() throws Exception {
         Path log = dir.resolve("slow.log");
         Path rotated = dir.resolve("slow.log.1");
