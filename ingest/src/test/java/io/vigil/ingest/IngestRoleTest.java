@@ -1,6 +1,7 @@
 package io.vigil.ingest;
 
 import io.vigil.model.codec.SampleBatchCodec;
+import io.vigil.testbed.Await;
 import io.vigil.testbed.Kafka;
 import io.vigil.testbed.Postgres;
 import io.vigil.testbed.WithServices;

@@ -1,5 +1,6 @@
 package io.vigil.ingest;
 
+import io.vigil.testbed.Await;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.model.LabelMatcher;

@@ -19,6 +19,7 @@ import io.vigil.notifier.dispatch.EscalationStepper;
 import io.vigil.notifier.dispatch.GroupFlusher;
 import io.vigil.notifier.routing.RoutingConfig;
 import io.vigil.notifier.routing.RoutingConfigParser;
+import io.vigil.testbed.Await;
 import io.vigil.testbed.Kafka;
 import io.vigil.testbed.Postgres;
 import io.vigil.testbed.TestDatabase;

@@ -1,6 +1,7 @@
 package io.vigil.notifier;
 
 import io.vigil.model.Secret;
+import io.vigil.testbed.Await;
 import io.vigil.testbed.Postgres;
 import io.vigil.testbed.WithServices;
 import org.junit.jupiter.api.AfterEach;

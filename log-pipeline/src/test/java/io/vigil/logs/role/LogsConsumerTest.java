@@ -14,6 +14,7 @@ import io.vigil.logs.wire.LogBatch;
 import io.vigil.logs.wire.LogBatchJson;
 import io.vigil.logs.wire.LogKind;
 import io.vigil.logs.wire.LogSource;
+import io.vigil.testbed.Await;
 import io.vigil.testbed.Elasticsearch;
 import io.vigil.testbed.Kafka;
 import io.vigil.testbed.WithServices;
