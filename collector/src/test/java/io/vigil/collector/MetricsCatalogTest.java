@@ -3,6 +3,7 @@ package io.vigil.collector;
 import io.vigil.collector.cgroup.ContainerMetrics;
 import io.vigil.collector.mongodb.MongoMetrics;
 import io.vigil.collector.mysql.GaleraMetrics;
+import io.vigil.collector.mysql.GroupReplicationMetrics;
 import io.vigil.collector.mysql.MySqlMetrics;
 import io.vigil.collector.redis.RedisMetrics;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class MetricsCatalogTest {
     void everyMetricTheCodeCanEmitIsDocumentedAndNothingElse() throws Exception {
         var emittable = new TreeSet<>(MySqlMetrics.ALL);
         emittable.addAll(GaleraMetrics.ALL);
+        emittable.addAll(GroupReplicationMetrics.ALL);
         emittable.addAll(RedisMetrics.ALL);
         emittable.addAll(ContainerMetrics.ALL);
         emittable.addAll(MongoMetrics.ALL);

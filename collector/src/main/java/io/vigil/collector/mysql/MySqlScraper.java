@@ -10,11 +10,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scrapes a MySQL or MariaDB server over MySQL Connector/J: server-wide status, per-channel
- * replication when the server is a replica, and Galera (wsrep) state when the server is a cluster
- * node. One connection per target, kept between scrapes, so a scrape costs one round trip (see
+ * replication when the server is a replica, Galera (wsrep) state when the server is a cluster
+ * node, and the group's view when it is a Group Replication member. One connection per target, kept between scrapes, so a scrape costs one round trip (see
  * {@link SnapshotReader}) rather than a login.
  */
 public final class MySqlScraper implements Scraper {
@@ -46,7 +47,10 @@ public final class MySqlScraper implements Scraper {
         var readings = new ArrayList<>(statusMetrics.read(snapshot));
         readings.addAll(ReplicationMetrics.read(rows, snapshot.variables().get("gtid_slave_pos")));
         readings.addAll(GaleraStatusMetrics.read(snapshot.status()));
-        peers = galeraPeers(snapshot.status().get("wsrep_incoming_addresses"));
+        readings.addAll(GroupReplicationStatus.read(snapshot));
+        var found = new ArrayList<>(galeraPeers(snapshot.status().get("wsrep_incoming_addresses")));
+        found.addAll(groupPeers(snapshot.groupMembers()));
+        peers = List.copyOf(found);
         return readings;
     }
 
@@ -60,6 +64,19 @@ public final class MySqlScraper implements Scraper {
             String address = a.trim();
             if (address.matches("[^\\s:]+:\\d{1,5}") && !address.endsWith(":0")) {
                 out.add(new Peer(TargetKind.MYSQL, address));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The SQL addresses of the other members of this server's Group Replication group, as the group announces them. */
+    static List<Peer> groupPeers(List<Map<String, String>> members) {
+        var out = new ArrayList<Peer>();
+        for (Map<String, String> m : members) {
+            String host = m.get("MEMBER_HOST");
+            String port = m.get("MEMBER_PORT");
+            if (host != null && !host.isBlank() && port != null && port.strip().matches("[1-9]\\d{0,4}")) {
+                out.add(new Peer(TargetKind.MYSQL, host.strip() + ":" + port.strip()));
             }
         }
         return List.copyOf(out);

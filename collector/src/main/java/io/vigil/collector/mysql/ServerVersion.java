@@ -52,6 +52,11 @@ record ServerVersion(boolean mariaDb, int major, int minor, int patch) {
         return !mariaDb;
     }
 
+    /** MySQL has had the group replication tables since 5.7.17; MariaDB has no group replication. */
+    boolean hasGroupReplication() {
+        return !mariaDb && atLeast(5, 7, 17);
+    }
+
     @Override
     public String toString() {
         return (mariaDb ? "MariaDB " : "MySQL ") + major + "." + minor + "." + patch;

@@ -18,24 +18,35 @@ import java.util.TreeMap;
 /**
  * Reads a {@link ServerSnapshot} over one connection. The first read on a connection sends each
  * statement alone and drops, with one warning, those the monitoring user lacks the privilege for
- * (a user without SLAVE MONITOR still gets every server metric). Later reads send the surviving
+ * (a user without SLAVE MONITOR still gets every server metric) or the server cannot answer (no
+ * group replication tables). Later reads send the surviving
  * statements as one multi-statement: one round trip per scrape. One instance per connection.
  */
 final class SnapshotReader {
 
     private static final Logger LOG = Logger.getLogger(SnapshotReader.class);
 
-    /** ER_SPECIFIC_ACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR. */
+    /**
+     * Errors that cost only the metrics of the statement that met them: the user lacks a privilege
+     * (ER_SPECIFIC_ACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR,
+     * ER_DBACCESS_DENIED_ERROR), or the server, a fork or an unusual build lacks the table, the
+     * column or the syntax (ER_NO_SUCH_TABLE, ER_BAD_FIELD_ERROR, ER_PARSE_ERROR).
+     */
     private static final Set<Integer> ACCESS_DENIED = Set.of(1227, 1142, 1143, 1044);
+    private static final Set<Integer> STATEMENT_ONLY = Set.of(1227, 1142, 1143, 1044, 1146, 1054, 1064);
 
-    static final String VARIABLES_SQL =
-            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('max_connections', 'read_only', 'gtid_slave_pos')";
+    static final String VARIABLES_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('max_connections', 'read_only',"
+            + " 'gtid_slave_pos', 'server_uuid', 'group_replication_group_name', 'group_replication_single_primary_mode')";
+    // SELECT *: the columns grew from 5.7 (no MEMBER_ROLE) to 8.0; rows are read by column name.
+    static final String GROUP_MEMBERS_SQL = "SELECT * FROM performance_schema.replication_group_members";
+    static final String GROUP_MEMBER_STATS_SQL = "SELECT * FROM performance_schema.replication_group_member_stats";
     static final String INNODB_METRICS_SQL = "SELECT NAME, COUNT FROM information_schema.INNODB_METRICS"
             + " WHERE NAME IN ('lock_deadlocks', 'trx_rseg_history_len') AND STATUS = 'enabled'";
 
-    private enum Part { STATUS, VARIABLES, INNODB_METRICS, REPLICATION }
+    private enum Part { STATUS, VARIABLES, INNODB_METRICS, REPLICATION, GROUP_MEMBERS, GROUP_MEMBER_STATS }
 
-    private record Query(Part part, String sql, String lostMetrics) {
+    /** A statement of the plan; {@code privilege} is what the monitoring user needs for it, named when access is denied. */
+    private record Query(Part part, String sql, String lostMetrics, String privilege) {
     }
 
     private final Target target;
@@ -46,14 +57,20 @@ final class SnapshotReader {
     SnapshotReader(Target target, ServerVersion version) {
         this.target = target;
         var queries = new ArrayList<Query>();
-        queries.add(new Query(Part.STATUS, "SHOW GLOBAL STATUS", ""));
-        queries.add(new Query(Part.VARIABLES, VARIABLES_SQL, "mysql_read_only and mysql_max_connections"));
+        queries.add(new Query(Part.STATUS, "SHOW GLOBAL STATUS", "", ""));
+        queries.add(new Query(Part.VARIABLES, VARIABLES_SQL, "mysql_read_only and mysql_max_connections", "none"));
         if (version.needsInnodbMetrics()) {
             queries.add(new Query(Part.INNODB_METRICS, INNODB_METRICS_SQL,
-                    "deadlocks and history list length (needs PROCESS)"));
+                    "deadlocks and history list length", "PROCESS"));
         }
         queries.add(new Query(Part.REPLICATION, version.replicationStatusSql(),
-                "replication metrics (needs " + (version.mariaDb() ? "SLAVE MONITOR on 10.5+, REPLICATION CLIENT before" : "REPLICATION CLIENT") + ")"));
+                "replication metrics", version.mariaDb() ? "SLAVE MONITOR on 10.5+, REPLICATION CLIENT before" : "REPLICATION CLIENT"));
+        if (version.hasGroupReplication()) {
+            queries.add(new Query(Part.GROUP_MEMBERS, GROUP_MEMBERS_SQL,
+                    "group replication metrics", "SELECT on performance_schema"));
+            queries.add(new Query(Part.GROUP_MEMBER_STATS, GROUP_MEMBER_STATS_SQL,
+                    "group replication queue metrics", "SELECT on performance_schema"));
+        }
         this.plan = queries;
     }
 
@@ -75,10 +92,11 @@ final class SnapshotReader {
                 parts.take(q.part(), rs);
                 allowed.add(q);
             } catch (SQLException e) {
-                if (q.part() == Part.STATUS || !ACCESS_DENIED.contains(e.getErrorCode())) {
+                if (q.part() == Part.STATUS || !STATEMENT_ONLY.contains(e.getErrorCode())) {
                     throw e;
                 }
-                LOG.warnf("target %s: not collecting %s: %s", target.id(), q.lostMetrics(), firstLine(e));
+                String why = ACCESS_DENIED.contains(e.getErrorCode()) ? " (needs " + q.privilege() + ")" : "";
+                LOG.warnf("target %s: not collecting %s%s: %s", target.id(), q.lostMetrics(), why, firstLine(e));
             }
         }
         plan = List.copyOf(allowed);
@@ -110,6 +128,8 @@ final class SnapshotReader {
         private final Map<String, String> variables = new HashMap<>();
         private final Map<String, String> innodbMetrics = new HashMap<>();
         private final List<Map<String, String>> replicas = new ArrayList<>();
+        private final List<Map<String, String>> groupMembers = new ArrayList<>();
+        private final List<Map<String, String>> groupMemberStats = new ArrayList<>();
 
         void take(Part part, ResultSet rs) throws SQLException {
             switch (part) {
@@ -117,11 +137,13 @@ final class SnapshotReader {
                 case VARIABLES -> pairs(rs, variables);
                 case INNODB_METRICS -> pairs(rs, innodbMetrics);
                 case REPLICATION -> rows(rs, replicas);
+                case GROUP_MEMBERS -> rows(rs, groupMembers);
+                case GROUP_MEMBER_STATS -> rows(rs, groupMemberStats);
             }
         }
 
         ServerSnapshot snapshot() {
-            return new ServerSnapshot(status, variables, innodbMetrics, replicas);
+            return new ServerSnapshot(status, variables, innodbMetrics, replicas, groupMembers, groupMemberStats);
         }
 
         private static void pairs(ResultSet rs, Map<String, String> into) throws SQLException {

@@ -191,4 +191,22 @@ class MySqlScraperTest {
         e.printStackTrace(new java.io.PrintWriter(sw));
         return sw.toString();
     }
+
+    @Test
+    void aServerWithoutTheGroupReplicationTablesLosesOnlyThoseStatements() throws Exception {
+        // A MySQL 8.0 plan sent to MariaDB, which has no performance_schema.replication_group_* tables (error 1146)
+        // and no STATUS column in INNODB_METRICS (1054): the first read drops those statements, and the following
+        // reads send the rest in one round trip.
+        var reader = new SnapshotReader(target(PASSWORD), ServerVersion.parse("8.0.36"));
+        try (var connection = MySqlConnections.connect(target(PASSWORD), 3000, "vigil-test", true)) {
+            ServerSnapshot first = reader.read(connection);
+            ServerSnapshot second = reader.read(connection);
+            for (ServerSnapshot s : List.of(first, second)) {
+                assertThat(s.status()).containsKey("Uptime");
+                assertThat(s.variables()).containsKeys("max_connections", "read_only");
+                assertThat(s.groupMembers()).isEmpty();
+                assertThat(GroupReplicationStatus.read(s)).isEmpty();
+            }
+        }
+    }
 }

@@ -30,16 +30,57 @@ final class RecordedServer {
                 vertical(resource(version, "replica-status.txt")));
     }
 
+    /**
+     * A recorded Group Replication member under {@code recorded/group-replication/<name>/}: what it
+     * printed for replication_group_members ({@code members.tsv}) and replication_group_member_stats
+     * ({@code member-stats.txt}), and the few variables and status values named in the README there.
+     * A file that was not recorded is absent and reads as an empty result.
+     */
+    static ServerSnapshot groupMember(String name) {
+        String dir = "group-replication/" + name;
+        return new ServerSnapshot(
+                pairs(optionalResource(dir, "status.tsv")),
+                pairs(optionalResource(dir, "variables.tsv")),
+                Map.of(),
+                List.of(),
+                table(optionalResource(dir, "members.tsv")),
+                vertical(optionalResource(dir, "member-stats.txt")));
+    }
+
     private static String resource(String version, String file) {
+        String text = optionalResource(version, file);
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("no test resource /recorded/" + version + "/" + file);
+        }
+        return text;
+    }
+
+    private static String optionalResource(String version, String file) {
         String path = "/recorded/" + version + "/" + file;
         try (InputStream in = RecordedServer.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no test resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(path, e);
         }
+    }
+
+    /** {@code mysql -B} output of any statement: a header row, then one tab-separated row per result row. */
+    private static List<Map<String, String>> table(String text) {
+        List<String> lines = text.lines().toList();
+        if (lines.isEmpty()) {
+            return List.of();
+        }
+        String[] header = lines.getFirst().split("\t", -1);
+        var rows = new ArrayList<Map<String, String>>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split("\t", -1);
+            var row = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 0; i < header.length; i++) {
+                row.put(header[i], cells[i].equals("NULL") ? null : cells[i]);
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** {@code mysql -B} output of a two-column statement; the first line is the header. */

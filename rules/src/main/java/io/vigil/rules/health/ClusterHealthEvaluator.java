@@ -31,7 +31,8 @@ public final class ClusterHealthEvaluator {
             "galera_local_state_synced", "mysql_read_only", "mysql_replication_broken", "redis_master",
             "redis_master_link_up", "redis_sentinel_master_ok", "redis_sentinel_master_replicas",
             "redis_sentinel_master_sentinels", "redis_sentinel_quorum", "redis_sentinel_failover_in_progress",
-            "mongodb_replset_member_state", "mongodb_replset_member_healthy");
+            "mongodb_replset_member_state", "mongodb_replset_member_healthy",
+            "mysql_group_member_state", "mysql_group_member_primary", "mysql_group_local_state");
     static final long LOOKBACK_MILLIS = 5 * 60_000L;
 
     /** The latest value of each input series, by cluster, target and metric (series of one target and metric: by their other labels). */
@@ -48,6 +49,21 @@ public final class ClusterHealthEvaluator {
 
         String name() {
             return target + " (" + instance + ")";
+        }
+
+        GroupReplicationHealth.Member asGroupMember() {
+            var states = new TreeMap<String, Integer>();
+            for (Latest l : metrics.getOrDefault("mysql_group_member_state", List.of())) {
+                states.put(l.labels().get("member"), (int) l.value());
+            }
+            var primaries = new TreeSet<String>();
+            for (Latest l : metrics.getOrDefault("mysql_group_member_primary", List.of())) {
+                if (l.value() == 1) {
+                    primaries.add(l.labels().get("member"));
+                }
+            }
+            Double local = value("mysql_group_local_state");
+            return new GroupReplicationHealth.Member(name(), up(), local == null ? null : local.intValue(), states, primaries);
         }
     }
 
@@ -78,6 +94,8 @@ public final class ClusterHealthEvaluator {
             List<Node> all = List.copyOf(nodes.values());
             if (all.stream().anyMatch(n -> n.value("mongodb_replset_member_state") != null)) {
                 out.add(mongodb(cluster, all, now));
+            } else if (all.stream().anyMatch(n -> n.value("mysql_group_member_state") != null)) {
+                out.add(GroupReplicationHealth.evaluate(cluster, all.stream().map(Node::asGroupMember).toList(), now));
             } else if (all.stream().anyMatch(n -> n.metrics().containsKey("galera_cluster_size"))) {
                 out.add(galera(cluster, all, now));
             } else if (all.stream().anyMatch(n -> n.kind().startsWith("redis"))) {

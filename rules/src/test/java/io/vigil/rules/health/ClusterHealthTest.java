@@ -165,6 +165,93 @@ class ClusterHealthTest {
         assertThat(health("rs0").status()).isEqualTo(HealthStatus.RED);
     }
 
+    /**
+     * One scrape of a Group Replication member: its own state and its view, member by member ("m2=5" is m2:3306
+     * UNREACHABLE; "m3=-" a member that left the view, whose series the collector ends with a staleness marker).
+     */
+    private void groupMember(int i, double localState, String primary, String... view) {
+        var values = new ArrayList<Object>(List.of("up", 1, "mysql_group_local_state", localState));
+        for (String v : view) {
+            String member = v.substring(0, v.indexOf('=')) + ":3306";
+            String state = v.substring(v.indexOf('=') + 1);
+            values.addAll(List.of("mysql_group_member_state", with("member", member, state.equals("-") ? Sample.STALE_NAN : Double.parseDouble(state)),
+                    "mysql_group_member_primary", with("member", member, state.equals("-") ? Sample.STALE_NAN : member.equals(primary + ":3306") ? 1 : 0)));
+        }
+        scrape(node("mgr", "m" + i, "mysql"), values.toArray());
+    }
+
+    @Test
+    void groupReplicationTakesTheMajorityViewAndSaysHowManyMoreLossesItBears() {
+        for (int i = 1; i <= 3; i++) {
+            groupMember(i, 1, "m1", "m1=1", "m2=1", "m3=1");
+        }
+        assertThat(health("mgr")).satisfies(h -> {
+            assertThat(h.kind()).isEqualTo("group_replication");
+            assertThat(h.status()).isEqualTo(HealthStatus.GREEN);
+            assertThat(h.reason()).isEqualTo("all 3 members ONLINE, primary m1:3306");
+        });
+
+        // m3 is killed: the others expel it within a few seconds and their views shrink to two
+        now += 10_000;
+        groupMember(1, 1, "m1", "m1=1", "m2=1", "m3=-");
+        groupMember(2, 1, "m1", "m1=1", "m2=1", "m3=-");
+        scrape(node("mgr", "m3", "mysql"), "up", 0, "mysql_group_local_state", Sample.STALE_NAN);
+        assertThat(health("mgr")).satisfies(h -> {
+            assertThat(h.status()).isEqualTo(HealthStatus.YELLOW);
+            assertThat(h.reason()).isEqualTo("2 of 3 members ONLINE; m3 (m3:1) down; one more loss stops writes");
+            assertThat(h.members()).isEqualTo(3);
+            assertThat(h.serving()).isEqualTo(2);
+        });
+
+        // m3 restarts and rejoins: RECOVERING while it catches up
+        now += 10_000;
+        groupMember(1, 1, "m1", "m1=1", "m2=1", "m3=2");
+        groupMember(2, 1, "m1", "m1=1", "m2=1", "m3=2");
+        groupMember(3, 2, "m1", "m1=1", "m2=1", "m3=2");
+        // it counts for the majority, so losing one ONLINE member still leaves one to serve
+        assertThat(health("mgr").reason()).isEqualTo("2 of 3 members ONLINE; m3:3306 RECOVERING; can lose 1 more");
+
+        // an expelled member sees only itself, in ERROR
+        now += 10_000;
+        groupMember(1, 1, "m1", "m1=1", "m2=1", "m3=-");
+        groupMember(2, 1, "m1", "m1=1", "m2=1", "m3=-");
+        groupMember(3, 4, "m1", "m1=-", "m2=-", "m3=4");
+        assertThat(health("mgr")).satisfies(h -> {
+            assertThat(h.status()).isEqualTo(HealthStatus.YELLOW);
+            assertThat(h.reason()).isEqualTo("2 of 3 members ONLINE; m3 (m3:1) is ERROR (not in the group); one more loss stops writes");
+        });
+
+        // a partition leaves m1 alone: it sees the others UNREACHABLE, and they cannot be scraped
+        now += 10_000;
+        groupMember(1, 1, "m1", "m1=1", "m2=5", "m3=5");
+        scrape(node("mgr", "m2", "mysql"), "up", 0, "mysql_group_local_state", Sample.STALE_NAN);
+        scrape(node("mgr", "m3", "mysql"), "up", 0, "mysql_group_local_state", Sample.STALE_NAN);
+        assertThat(health("mgr")).satisfies(h -> {
+            assertThat(h.status()).isEqualTo(HealthStatus.RED);
+            assertThat(h.reason()).startsWith("majority lost: 1 of 3 members reachable, the group blocks writes")
+                    .contains("m2:3306 UNREACHABLE, m3:3306 UNREACHABLE");
+        });
+    }
+
+    @Test
+    void aFiveMemberGroupWithOneUnreachableCanLoseOneMore() {
+        for (int i = 1; i <= 5; i++) {
+            groupMember(i, 1, "m1", "m1=1", "m2=1", "m3=1", "m4=1", "m5=5");
+        }
+        assertThat(health("mgr").reason()).isEqualTo("4 of 5 members ONLINE; m5:3306 UNREACHABLE; can lose 1 more");
+    }
+
+    @Test
+    void aGroupWhosePrimaryIsNotOnlineTakesNoWrites() {
+        for (int i = 1; i <= 3; i++) {
+            groupMember(i, 1, "m1", "m1=2", "m2=1", "m3=1");
+        }
+        assertThat(health("mgr")).satisfies(h -> {
+            assertThat(h.status()).isEqualTo(HealthStatus.RED);
+            assertThat(h.reason()).isEqualTo("no ONLINE primary: the group takes no writes");
+        });
+    }
+
     @Test
     void healthGoesOutAsSamplesThatRulesAndTheStoreRead() {
         var batches = ClusterHealthEvaluator.asSamples(List.of(new ClusterHealth("gal", "galera", HealthStatus.YELLOW, "r", 3, 2, T)), T);
