@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -72,6 +73,13 @@ public class PgSeriesReader implements SeriesReader {
     @Override
     public Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis, long firstEndMillis,
                                                      long lastEndMillis) {
+        return readBuckets(matchers, widthMillis, firstEndMillis, lastEndMillis, SeriesBuckets.ALL_FIELDS);
+    }
+
+    /** Stored rows carry only the columns of {@code fields}: PostgreSQL's cost of sending a row grows with each column. */
+    @Override
+    public Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis, long firstEndMillis,
+                                                     long lastEndMillis, Set<SeriesBuckets.Field> fields) {
         if (!SeriesReader.ROLLUP_WIDTHS_MILLIS.contains(widthMillis)) {
             return Optional.empty();
         }
@@ -96,13 +104,13 @@ public class PgSeriesReader implements SeriesReader {
                 }
                 long[] pending = pendingSpan(c, rollup, firstEndMillis, lastEndMillis);
                 if (pending == null) {
-                    readStored(c, rollup, selected, firstEndMillis, lastEndMillis, builders);
+                    readStored(c, rollup, fields, selected, firstEndMillis, lastEndMillis, builders);
                 } else {
-                    readStored(c, rollup, selected, firstEndMillis, pending[0] - widthMillis, builders);
+                    readStored(c, rollup, fields, selected, firstEndMillis, pending[0] - widthMillis, builders);
                     // The pending buckets' points are in (first end - width, last end].
                     streamPoints(c, selected, pending[0] - widthMillis + 1, pending[1], (id, t, v) ->
                             builders.computeIfAbsent(id, k -> new SeriesBuckets.Builder(selected.get(k), widthMillis)).add(t, v));
-                    readStored(c, rollup, selected, pending[1] + widthMillis, lastEndMillis, builders);
+                    readStored(c, rollup, fields, selected, pending[1] + widthMillis, lastEndMillis, builders);
                 }
                 c.commit();
             } finally {
@@ -139,23 +147,43 @@ public class PgSeriesReader implements SeriesReader {
         }
     }
 
-    private static void readStored(Connection c, Rollups rollup, Map<Long, Labels> series, long firstEnd, long lastEnd,
-                                   Map<Long, SeriesBuckets.Builder> builders) throws SQLException {
+    private static void readStored(Connection c, Rollups rollup, Set<SeriesBuckets.Field> fields, Map<Long, Labels> series,
+                                   long firstEnd, long lastEnd, Map<Long, SeriesBuckets.Builder> builders) throws SQLException {
         if (lastEnd < firstEnd) {
             return;
         }
+        boolean sum = fields.contains(SeriesBuckets.Field.SUM);
+        boolean min = fields.contains(SeriesBuckets.Field.MIN);
+        boolean max = fields.contains(SeriesBuckets.Field.MAX);
+        boolean first = fields.contains(SeriesBuckets.Field.FIRST);
+        boolean resets = fields.contains(SeriesBuckets.Field.RESETS);
+        boolean stale = fields.contains(SeriesBuckets.Field.STALE);
+        String columns = "series_id, bucket, cnt, last_time, last_val, nan_cnt" + (sum ? ", sum" : "") + (min ? ", min" : "")
+                + (max ? ", max" : "") + (first ? ", first_time, first_val" : "") + (resets ? ", resets" : "")
+                + (stale ? ", stale_time" : "");
         String query = """
-                SELECT series_id, bucket, cnt, sum, min, max, first_time, first_val, last_time, last_val, resets, stale_time, nan_cnt
-                FROM %s WHERE series_id = ANY('%s'::int8[]) AND bucket >= '%s'::timestamptz AND bucket <= '%s'::timestamptz
-                ORDER BY series_id, bucket""".formatted(rollup.table(), idArray(series), Instant.ofEpochMilli(firstEnd),
-                Instant.ofEpochMilli(lastEnd));
+                SELECT %s FROM %s WHERE series_id = ANY('%s'::int8[]) AND bucket >= '%s'::timestamptz
+                AND bucket <= '%s'::timestamptz ORDER BY series_id, bucket""".formatted(columns, rollup.table(), idArray(series),
+                Instant.ofEpochMilli(firstEnd), Instant.ofEpochMilli(lastEnd));
         try (var rows = new PgCopyBinaryReader(c, query, "reading " + rollup.table())) {
             while (rows.next()) {
                 long id = rows.int8(0);
+                long end = rows.timeMillis(0);
+                int count = rows.int4(0);
+                long lastTime = rows.timeMillis(SeriesBuckets.NONE);
+                double last = rows.float8(0);
+                int nanCount = rows.int4(0);
+                // Columns arrive in the order of the SELECT list.
+                double sumValue = sum ? rows.float8(0) : 0;
+                double minValue = min ? rows.float8(0) : Double.NaN;
+                double maxValue = max ? rows.float8(0) : Double.NaN;
+                long firstTime = first ? rows.timeMillis(SeriesBuckets.NONE) : SeriesBuckets.NONE;
+                double firstValue = first ? rows.float8(0) : Double.NaN;
+                double reset = resets ? rows.float8(0) : 0;
+                long staleTime = stale ? rows.timeMillis(SeriesBuckets.NONE) : SeriesBuckets.NONE;
                 builders.computeIfAbsent(id, k -> new SeriesBuckets.Builder(series.get(k), rollup.widthMillis()))
-                        .addBucket(rows.timeMillis(0), rows.int4(0), rows.float8(0), rows.float8(0), rows.float8(0),
-                                rows.timeMillis(SeriesBuckets.NONE), rows.float8(0), rows.timeMillis(SeriesBuckets.NONE),
-                                rows.float8(0), rows.float8(0), rows.timeMillis(SeriesBuckets.NONE), rows.int4(0));
+                        .addBucket(end, count, sumValue, minValue, maxValue, firstTime, firstValue, lastTime, last, reset,
+                                staleTime, nanCount);
             }
         }
     }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -198,6 +199,31 @@ class RollupStoreTest {
                 assertThat(got.resets()).as(what).containsExactly(expected.resets());
                 assertThat(got.staleTimes()).as(what).containsExactly(expected.staleTimes());
                 assertThat(got.nanCounts()).as(what).containsExactly(expected.nanCounts());
+            }
+            for (SeriesBuckets.Field field : SeriesBuckets.Field.values()) {
+                List<SeriesBuckets> narrow = reader.readBuckets(ALL, width, t0 - HOUR, t0 + 4 * HOUR, EnumSet.of(field)).orElseThrow();
+                assertThat(narrow).hasSize(raw.size());
+                for (int i = 0; i < raw.size(); i++) {
+                    SeriesBuckets expected = SeriesBuckets.of(raw.get(i), width);
+                    SeriesBuckets got = narrow.get(i);
+                    String what = when + ", width " + width + ", only " + field + ", " + expected.labels();
+                    assertThat(got.ends()).as(what).containsExactly(expected.ends());
+                    assertThat(got.counts()).as(what).containsExactly(expected.counts());
+                    assertThat(got.lastTimes()).as(what).containsExactly(expected.lastTimes());
+                    assertThat(got.lasts()).as(what).containsExactly(expected.lasts());
+                    assertThat(got.nanCounts()).as(what).containsExactly(expected.nanCounts());
+                    switch (field) {
+                        case SUM -> assertThat(got.sums()).as(what).containsExactly(expected.sums());
+                        case MIN -> assertThat(got.mins()).as(what).containsExactly(expected.mins());
+                        case MAX -> assertThat(got.maxes()).as(what).containsExactly(expected.maxes());
+                        case FIRST -> {
+                            assertThat(got.firstTimes()).as(what).containsExactly(expected.firstTimes());
+                            assertThat(got.firsts()).as(what).containsExactly(expected.firsts());
+                        }
+                        case RESETS -> assertThat(got.resets()).as(what).containsExactly(expected.resets());
+                        case STALE -> assertThat(got.staleTimes()).as(what).containsExactly(expected.staleTimes());
+                    }
+                }
             }
         }
     }

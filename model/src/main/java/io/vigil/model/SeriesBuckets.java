@@ -1,6 +1,9 @@
 package io.vigil.model;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * A series' rollup: its points summarised per bucket of {@code widthMillis}. A bucket is named by
@@ -26,6 +29,15 @@ public record SeriesBuckets(Labels labels, long widthMillis, long[] ends, int[] 
                             double[] resets, long[] staleTimes, int[] nanCounts) {
 
     public static final long NONE = Long.MIN_VALUE;
+
+    /**
+     * The parts of a bucket a reader may leave out when its caller does not need them; the count,
+     * the last point and the NaN count are always read (every use of a bucket needs them). A part
+     * left out holds 0, NaN or {@link #NONE} and means nothing.
+     */
+    public enum Field { SUM, MIN, MAX, FIRST, RESETS, STALE }
+
+    public static final Set<Field> ALL_FIELDS = Collections.unmodifiableSet(EnumSet.allOf(Field.class));
 
     public SeriesBuckets {
         int n = ends.length;

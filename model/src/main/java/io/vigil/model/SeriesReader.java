@@ -3,6 +3,7 @@ package io.vigil.model;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The read path of the time-series store, the same over TimescaleDB and plain PostgreSQL.
@@ -41,6 +42,16 @@ public interface SeriesReader {
     default Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
                                                                  long firstEndMillis, long lastEndMillis) {
         return Optional.empty();
+    }
+
+    /**
+     * As {@link #readBuckets(List, long, long, long)}, where the caller needs only {@code fields}
+     * besides the count, the last point and the NaN count; a store may then send less. A reader
+     * that computes every field anyway may ignore them.
+     */
+    default Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis, long firstEndMillis,
+                                                      long lastEndMillis, Set<SeriesBuckets.Field> fields) {
+        return readBuckets(matchers, widthMillis, firstEndMillis, lastEndMillis);
     }
 
     /** For {@link #series}: no lower or upper time bound. */

@@ -1,5 +1,6 @@
 package io.vigil.promql;
 
+import io.vigil.model.SeriesBuckets;
 import io.vigil.model.SeriesPoints;
 import io.vigil.model.LabelMatcher;
 import io.vigil.model.LabelNames;
@@ -9,8 +10,10 @@ import io.vigil.promql.Value.Vector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.DoubleUnaryOperator;
 
@@ -26,6 +29,17 @@ final class Functions {
             case RATE, INCREASE, DELTA, AVG_OVER_TIME, MIN_OVER_TIME, MAX_OVER_TIME, SUM_OVER_TIME, COUNT_OVER_TIME,
                  LAST_OVER_TIME -> true;
             default -> false;
+        };
+    }
+
+    /** The bucket parts {@link #fromRollups} needs for {@code f}, besides the count and last point every window uses. */
+    static Set<SeriesBuckets.Field> rollupFields(PromFunction f) {
+        return switch (f) {
+            case RATE, INCREASE, DELTA -> EnumSet.of(SeriesBuckets.Field.FIRST, SeriesBuckets.Field.RESETS);
+            case AVG_OVER_TIME, SUM_OVER_TIME -> EnumSet.of(SeriesBuckets.Field.SUM);
+            case MIN_OVER_TIME -> EnumSet.of(SeriesBuckets.Field.MIN);
+            case MAX_OVER_TIME -> EnumSet.of(SeriesBuckets.Field.MAX);
+            default -> EnumSet.noneOf(SeriesBuckets.Field.class);
         };
     }
 

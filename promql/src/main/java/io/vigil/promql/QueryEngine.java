@@ -14,10 +14,12 @@ import io.vigil.promql.Value.Vector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Evaluates PromQL expressions over the store with Prometheus' rules: at time t a selector gives
@@ -199,7 +201,8 @@ public class QueryEngine {
                 long to = plan.end - s.offsetMillis();
                 long width = plan.rollupWidth(s, 0);
                 // A point no older than the lookback lies in a bucket ending no earlier than the lookback's start.
-                if (width == 0 || !readBuckets(plan, s, width, SeriesBuckets.bucketEnd(from, width), to)) {
+                if (width == 0 || !readBuckets(plan, s, width, SeriesBuckets.bucketEnd(from, width), to,
+                        EnumSet.of(SeriesBuckets.Field.STALE))) {
                     // One evaluation time: only each series' newest point counts.
                     plan.points.put(s, plan.step == 0 ? reader.readLatest(s.matchers(), from, to) : reader.read(s.matchers(), from, to));
                 }
@@ -212,7 +215,8 @@ public class QueryEngine {
                     VectorSelector s = m.selector();
                     long width = plan.rollupWidth(s, m.rangeMillis());
                     long first = plan.start - s.offsetMillis() - m.rangeMillis();
-                    if (width == 0 || !readBuckets(plan, s, width, first, plan.end - s.offsetMillis())) {
+                    if (width == 0 || !readBuckets(plan, s, width, first, plan.end - s.offsetMillis(),
+                            Functions.rollupFields(c.function()))) {
                         readRaw(m, plan);
                     }
                     c.args().subList(0, c.args().size() - 1).forEach(a -> collect(a, plan));
@@ -242,8 +246,9 @@ public class QueryEngine {
      * Reads the selector's buckets; false when the reader keeps no such rollup or a bucket holds a
      * NaN reading (whose arithmetic depends on the order of the raw points), so raw points are needed.
      */
-    private boolean readBuckets(Reads plan, VectorSelector s, long width, long firstEnd, long lastEnd) {
-        var read = reader.readBuckets(s.matchers(), width, firstEnd, lastEnd);
+    private boolean readBuckets(Reads plan, VectorSelector s, long width, long firstEnd, long lastEnd,
+                                Set<SeriesBuckets.Field> fields) {
+        var read = reader.readBuckets(s.matchers(), width, firstEnd, lastEnd, fields);
         if (read.isEmpty() || read.get().stream().anyMatch(SeriesBuckets::hasNaN)) {
             return false;
         }

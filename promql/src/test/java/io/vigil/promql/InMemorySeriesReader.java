@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** A {@link SeriesReader} over series held in lists, recording each read, for the evaluation rules. */
@@ -103,6 +104,16 @@ public final class InMemorySeriesReader implements SeriesReader {
     @Override
     public Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis,
                                                                 long firstEndMillis, long lastEndMillis) {
+        return readBuckets(matchers, widthMillis, firstEndMillis, lastEndMillis, SeriesBuckets.ALL_FIELDS);
+    }
+
+    /**
+     * Like a store that sends only what was asked for, the parts not in {@code fields} come back
+     * as 0, NaN or NONE: an engine that uses a part it did not ask for gets wrong answers.
+     */
+    @Override
+    public Optional<List<SeriesBuckets>> readBuckets(List<LabelMatcher> matchers, long widthMillis, long firstEndMillis,
+                                                     long lastEndMillis, Set<SeriesBuckets.Field> fields) {
         if (!rollups) {
             return Optional.empty();
         }
@@ -116,9 +127,16 @@ public final class InMemorySeriesReader implements SeriesReader {
             var kept = new SeriesBuckets.Builder(s.labels(), widthMillis);
             for (int i = 0; i < all.size(); i++) {
                 if (all.ends()[i] >= firstEndMillis && all.ends()[i] <= lastEndMillis) {
-                    kept.addBucket(all.ends()[i], all.counts()[i], all.sums()[i], all.mins()[i], all.maxes()[i],
-                            all.firstTimes()[i], all.firsts()[i], all.lastTimes()[i], all.lasts()[i], all.resets()[i],
-                            all.staleTimes()[i], all.nanCounts()[i]);
+                    boolean first = fields.contains(SeriesBuckets.Field.FIRST);
+                    kept.addBucket(all.ends()[i], all.counts()[i],
+                            fields.contains(SeriesBuckets.Field.SUM) ? all.sums()[i] : 0,
+                            fields.contains(SeriesBuckets.Field.MIN) ? all.mins()[i] : Double.NaN,
+                            fields.contains(SeriesBuckets.Field.MAX) ? all.maxes()[i] : Double.NaN,
+                            first ? all.firstTimes()[i] : SeriesBuckets.NONE, first ? all.firsts()[i] : Double.NaN,
+                            all.lastTimes()[i], all.lasts()[i],
+                            fields.contains(SeriesBuckets.Field.RESETS) ? all.resets()[i] : 0,
+                            fields.contains(SeriesBuckets.Field.STALE) ? all.staleTimes()[i] : SeriesBuckets.NONE,
+                            all.nanCounts()[i]);
                 }
             }
             if (!kept.isEmpty()) {
