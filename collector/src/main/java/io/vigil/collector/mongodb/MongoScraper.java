@@ -18,7 +18,6 @@ import io.vigil.collector.Reading;
 import io.vigil.collector.ScrapeException;
 import io.vigil.collector.Scraper;
 import io.vigil.model.Target;
-import org.bson.BsonTimestamp;
 import org.bson.Document;
 
 import java.util.ArrayList;
@@ -50,18 +49,14 @@ public final class MongoScraper implements Scraper {
             if (MongoStatusMetrics.inReplicaSet(status)) {
                 MongoStatusMetrics.replSetStatus(admin.runCommand(new Document("replSetGetStatus", 1)), out);
                 var oplog = client().getDatabase("local").getCollection("oplog.rs");
-                MongoStatusMetrics.oplogWindow(ts(oplog.find().sort(new Document("$natural", 1)).limit(1).first()),
-                        ts(oplog.find().sort(new Document("$natural", -1)).limit(1).first()), out);
+                MongoStatusMetrics.oplogWindow(oplog.find().sort(new Document("$natural", 1)).limit(1).first(),
+                        oplog.find().sort(new Document("$natural", -1)).limit(1).first(), out);
             }
             return out;
         } catch (MongoException e) {
             close();
             throw new ScrapeException(describe(e), e);
         }
-    }
-
-    private static BsonTimestamp ts(Document entry) {
-        return entry != null && entry.get("ts") instanceof BsonTimestamp t ? t : null;
     }
 
     /** An operator's message: what failed and where, never the password (the driver's own messages are not used for credentials). */

@@ -91,11 +91,21 @@ final class MongoStatusMetrics {
         }
     }
 
-    /** The oplog window: the time between its first and last entries' timestamps. */
-    static void oplogWindow(BsonTimestamp first, BsonTimestamp last, List<Reading> out) {
+    /**
+     * The oplog window from the first and last entries of {@code local.oplog.rs} (in natural order): the
+     * seconds between their {@code ts}. Either may be null (an arbiter has no oplog, an empty one has no
+     * entries), and then there is no window.
+     */
+    static void oplogWindow(Document firstEntry, Document lastEntry, List<Reading> out) {
+        BsonTimestamp first = ts(firstEntry);
+        BsonTimestamp last = ts(lastEntry);
         if (first != null && last != null) {
             gauge(out, MongoMetrics.OPLOG_WINDOW, Labels.EMPTY, (double) Math.max(0, last.getTime() - first.getTime()));
         }
+    }
+
+    private static BsonTimestamp ts(Document entry) {
+        return entry != null && entry.get("ts") instanceof BsonTimestamp t ? t : null;
     }
 
     private static Date optimeDate(Document m) {
