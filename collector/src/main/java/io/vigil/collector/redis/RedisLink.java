@@ -33,9 +33,27 @@ final class RedisLink<C extends StatefulConnection<String, String>> {
                 client = RedisClient.create(resources);
                 client.setOptions(RedisTargets.options(target));
             }
-            connection = connect.apply(client, RedisTargets.uri(target));
+            try {
+                connection = connect.apply(client, RedisTargets.uri(target));
+            } catch (RuntimeException e) {
+                if (!lostHandshakeFailure(e)) {
+                    throw e;
+                }
+                // Lettuce 6 race: a handshake that fails fast (WRONGPASS on loopback) can tear the channel down before
+                // the connect listener looks for its handshake handler, and the real reason is lost. Once more tells it.
+                connection = connect.apply(client, RedisTargets.uri(target));
+            }
         }
         return connection;
+    }
+
+    private static boolean lostHandshakeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && "RedisHandshakeHandler not registered".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void close() {
