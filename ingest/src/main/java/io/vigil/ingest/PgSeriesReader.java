@@ -166,8 +166,15 @@ public class PgSeriesReader implements SeriesReader {
                 AND bucket <= '%s'::timestamptz ORDER BY series_id, bucket""".formatted(columns, rollup.table(), idArray(series),
                 Instant.ofEpochMilli(firstEnd), Instant.ofEpochMilli(lastEnd));
         try (var rows = new PgCopyBinaryReader(c, query, "reading " + rollup.table())) {
+            long currentId = 0;
+            SeriesBuckets.Builder current = null;
             while (rows.next()) {
                 long id = rows.int8(0);
+                if (current == null || id != currentId) {
+                    // Rows come by series: one map lookup per series, not per bucket.
+                    current = builders.computeIfAbsent(id, k -> new SeriesBuckets.Builder(series.get(k), rollup.widthMillis()));
+                    currentId = id;
+                }
                 long end = rows.timeMillis(0);
                 int count = rows.int4(0);
                 long lastTime = rows.timeMillis(SeriesBuckets.NONE);
@@ -181,9 +188,8 @@ public class PgSeriesReader implements SeriesReader {
                 double firstValue = first ? rows.float8(0) : Double.NaN;
                 double reset = resets ? rows.float8(0) : 0;
                 long staleTime = stale ? rows.timeMillis(SeriesBuckets.NONE) : SeriesBuckets.NONE;
-                builders.computeIfAbsent(id, k -> new SeriesBuckets.Builder(series.get(k), rollup.widthMillis()))
-                        .addBucket(end, count, sumValue, minValue, maxValue, firstTime, firstValue, lastTime, last, reset,
-                                staleTime, nanCount);
+                current.addBucket(end, count, sumValue, minValue, maxValue, firstTime, firstValue, lastTime, last, reset,
+                        staleTime, nanCount);
             }
         }
     }

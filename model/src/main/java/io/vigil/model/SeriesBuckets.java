@@ -60,6 +60,35 @@ public record SeriesBuckets(Labels labels, long widthMillis, long[] ends, int[] 
         return Math.ceilDiv(timeMillis, widthMillis) * widthMillis;
     }
 
+    /** The index of the newest bucket ending at or before {@code t}, or -1; without a search where the buckets have no gap. */
+    public int lastAtOrBefore(long t) {
+        int guess = denseIndex(Math.floorDiv(t, widthMillis) * widthMillis);
+        if (guess >= 0) {
+            return guess;
+        }
+        int i = Arrays.binarySearch(ends, t);
+        return i >= 0 ? i : -i - 2;
+    }
+
+    /** The index of the oldest bucket ending at or after {@code t}, or {@link #size()}; as {@link #lastAtOrBefore}. */
+    public int firstAtOrAfter(long t) {
+        int guess = denseIndex(bucketEnd(t, widthMillis));
+        if (guess >= 0) {
+            return guess;
+        }
+        int i = Arrays.binarySearch(ends, t);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** Where bucket {@code end} would be if no bucket were missing since the first; -1 when it is not there. */
+    private int denseIndex(long end) {
+        if (ends.length == 0) {
+            return -1;
+        }
+        long index = (end - ends[0]) / widthMillis;
+        return index >= 0 && index < ends.length && ends[(int) index] == end ? (int) index : -1;
+    }
+
     public boolean hasNaN() {
         for (int n : nanCounts) {
             if (n > 0) {

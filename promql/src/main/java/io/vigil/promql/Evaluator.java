@@ -109,7 +109,7 @@ final class Evaluator {
      * newest bucket ending at or before it that has any point, marker or not.
      */
     private void selectNewest(SeriesBuckets b, long t, long ref, List<InstantSample> out) {
-        for (int i = lastAtOrBefore(b.ends(), ref); i >= 0; i--) {
+        for (int i = b.lastAtOrBefore(ref); i >= 0; i--) {
             boolean hasValue = b.counts()[i] > 0;
             long stale = b.staleTimes()[i];
             if (!hasValue && stale == SeriesBuckets.NONE) {

@@ -53,6 +53,23 @@ public final class PromFormat {
         if (v == 0) {
             return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
         }
+        double abs = Math.abs(v);
+        // Fast paths for what most series hold; a query range renders one value per step and series.
+        if (abs < EXACT_INTEGERS && v == Math.rint(v)) {
+            return Long.toString((long) v);
+        }
+        if (abs >= 1e-3 && abs < 1e7) {
+            // Plain notation, and not an integer: Double.toString is then already the shortest (see shortestDecimal).
+            return Double.toString(v);
+        }
+        return general(v);
+    }
+
+    /** 2^53: below it every integer is a double, and the digits of the long are the shortest decimal. */
+    private static final double EXACT_INTEGERS = 9007199254740992.0;
+
+    /** {@link #value} without its fast paths, for a finite non-zero value. */
+    static String general(double v) {
         BigDecimal shortest = shortestDecimal(Math.abs(v));
         String sign = v < 0 ? "-" : "";
         double abs = Math.abs(v);

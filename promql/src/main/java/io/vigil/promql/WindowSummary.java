@@ -2,8 +2,6 @@ package io.vigil.promql;
 
 import io.vigil.model.SeriesBuckets;
 
-import java.util.Arrays;
-
 /**
  * What the range functions that rollups can answer need to know about one series' points in a
  * window {@code [from, ref]}: count, sum, extremes, first and last point, and the counter-reset
@@ -16,9 +14,8 @@ record WindowSummary(int count, double sum, double min, double max, long firstTi
     /** The window's summary, or null when it holds no point; {@code from} and {@code ref} are multiples of the width. */
     static WindowSummary of(SeriesBuckets b, long from, long ref) {
         long[] ends = b.ends();
-        int lo = Arrays.binarySearch(ends, from);
-        lo = lo >= 0 ? lo : -lo - 1;
-        int hi = Evaluator.lastAtOrBefore(ends, ref);
+        int lo = b.firstAtOrAfter(from);
+        int hi = b.lastAtOrBefore(ref);
         var acc = new Accumulator();
         if (lo <= hi && ends[lo] == from) {
             // Only the bucket's last point can lie on the window's closed start.

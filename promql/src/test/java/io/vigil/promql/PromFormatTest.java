@@ -53,6 +53,30 @@ class PromFormatTest {
         assertThat(PromFormat.value(value)).isEqualTo(expected);
     }
 
+    /** The fast paths give what the general formatting gives, over integers, plain decimals and arbitrary bit patterns. */
+    @org.junit.jupiter.api.Test
+    void fastPathsAgreeWithTheGeneralFormatting() {
+        var random = new java.util.Random(20261205);
+        for (int i = 0; i < 300_000; i++) {
+            double v = switch (i % 5) {
+                case 0 -> random.nextLong(-(1L << 54), 1L << 54);
+                case 1 -> random.nextDouble() * 1e7 * (random.nextBoolean() ? 1 : -1);
+                case 2 -> Math.round(random.nextDouble() * 1e6) / 1000.0;
+                case 3 -> random.nextDouble() * Math.pow(10, random.nextInt(-12, 25));
+                default -> Double.longBitsToDouble(random.nextLong());
+            };
+            if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+                continue;
+            }
+            assertThat(PromFormat.value(v)).as("%s", v).isEqualTo(PromFormat.general(v));
+        }
+        for (double edge : new double[]{1e-3, Math.nextDown(1e-3), 1e7, Math.nextDown(1e7), 9007199254740991.0, 9007199254740992.0,
+                0.001, 0.0015, 9999999.5, 0.5, 1.5, 2.0, 1e15, 123456789012345.0}) {
+            assertThat(PromFormat.value(edge)).as("%s", edge).isEqualTo(PromFormat.general(edge));
+            assertThat(PromFormat.value(-edge)).as("%s", -edge).isEqualTo(PromFormat.general(-edge));
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void specialValues() {
         assertThat(PromFormat.value(Double.NaN)).isEqualTo("NaN");
