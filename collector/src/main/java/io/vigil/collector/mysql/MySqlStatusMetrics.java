@@ -65,7 +65,8 @@ final class MySqlStatusMetrics {
             out.add(Reading.gauge(BUFFER_POOL_DIRTY_RATIO, dirty.getAsDouble() / total.getAsDouble()));
         }
 
-        // MariaDB (and Percona) keep these in SHOW GLOBAL STATUS; MySQL only in INNODB_METRICS.
+        // MariaDB (and Percona Server before 8.0) keep these in SHOW GLOBAL STATUS; MySQL, and Percona
+        // Server 8.0 (its recorded status has neither), only in INNODB_METRICS.
         firstOf(number(status, "Innodb_deadlocks"), number(snapshot.innodbMetrics(), "lock_deadlocks"))
                 .ifPresent(v -> out.add(Reading.counter(DEADLOCKS, v)));
         firstOf(number(status, "Innodb_history_list_length"), number(snapshot.innodbMetrics(), "trx_rseg_history_len"))

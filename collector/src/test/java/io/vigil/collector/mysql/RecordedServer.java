@@ -16,18 +16,31 @@ final class RecordedServer {
     private static final Pattern VERTICAL_ROW = Pattern.compile("^\\*+ \\d+\\. row \\*+$");
     private static final Pattern VERTICAL_FIELD = Pattern.compile("^\\s*([A-Za-z_]+): ?(.*)$");
 
-    static final List<String> VERSIONS = List.of("mariadb-10.11", "mysql-5.7", "mysql-8.0");
+    /** Every recording of a whole server or of one of its statements; see the README for what each holds. */
+    static final List<String> VERSIONS = List.of("mariadb-10.11", "mysql-5.7-status", "mysql-5.7.26-delayed-replica",
+            "mysql-5.7.26-sql-thread-stopped", "mysql-8.0-multi-source", "mysql-8.0-replica-caught-up",
+            "mysql-8.0.32-percona-source", "handwritten-innodb-metrics");
+
+    private static final List<String> FILES = List.of("global-status-1.tsv", "global-status-2.tsv", "global-variables.tsv",
+            "innodb-metrics-1.tsv", "innodb-metrics-2.tsv", "replica-status.txt");
 
     private RecordedServer() {
     }
 
-    /** The snapshot of scrape 1 or 2 of a recorded server. */
+    /**
+     * The snapshot of scrape 1 or 2 of a recording. A statement the recording does not hold (its file is
+     * absent) reads as an empty result; one replica-status.txt serves both scrapes.
+     */
     static ServerSnapshot snapshot(String version, int scrape) {
+        if (FILES.stream().allMatch(f -> optionalResource(version, f).isEmpty()
+                && RecordedServer.class.getResource("/recorded/" + version + "/" + f) == null)) {
+            throw new IllegalArgumentException("no recording under /recorded/" + version);
+        }
         return new ServerSnapshot(
-                pairs(resource(version, "global-status-" + scrape + ".tsv")),
-                pairs(resource(version, "global-variables.tsv")),
-                pairs(resource(version, "innodb-metrics-" + scrape + ".tsv")),
-                vertical(resource(version, "replica-status.txt")));
+                pairs(optionalResource(version, "global-status-" + scrape + ".tsv")),
+                pairs(optionalResource(version, "global-variables.tsv")),
+                pairs(optionalResource(version, "innodb-metrics-" + scrape + ".tsv")),
+                vertical(optionalResource(version, "replica-status.txt")));
     }
 
     /**
@@ -45,14 +58,6 @@ final class RecordedServer {
                 List.of(),
                 table(optionalResource(dir, "members.tsv")),
                 vertical(optionalResource(dir, "member-stats.txt")));
-    }
-
-    private static String resource(String version, String file) {
-        String text = optionalResource(version, file);
-        if (text.isEmpty()) {
-            throw new IllegalArgumentException("no test resource /recorded/" + version + "/" + file);
-        }
-        return text;
     }
 
     private static String optionalResource(String version, String file) {
