@@ -19,21 +19,21 @@ import java.util.TreeMap;
  * Reads a {@link ServerSnapshot} over one connection. The first read on a connection sends each
  * statement alone and drops, with one warning, those the monitoring user lacks the privilege for
  * (a user without SLAVE MONITOR still gets every server metric) or the server cannot answer (no
- * group replication tables). Later reads send the surviving
- * statements as one multi-statement: one round trip per scrape. One instance per connection.
+ * group replication tables). Later reads send the surviving statements as one multi-statement:
+ * one round trip per scrape. One instance per connection.
  */
 final class SnapshotReader {
 
     private static final Logger LOG = Logger.getLogger(SnapshotReader.class);
 
-    /**
-     * Errors that cost only the metrics of the statement that met them: the user lacks a privilege
-     * (ER_SPECIFIC_ACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR,
-     * ER_DBACCESS_DENIED_ERROR), or the server, a fork or an unusual build lacks the table, the
-     * column or the syntax (ER_NO_SUCH_TABLE, ER_BAD_FIELD_ERROR, ER_PARSE_ERROR).
-     */
+    /** ER_SPECIFIC_ACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR. */
     private static final Set<Integer> ACCESS_DENIED = Set.of(1227, 1142, 1143, 1044);
-    private static final Set<Integer> STATEMENT_ONLY = Set.of(1227, 1142, 1143, 1044, 1146, 1054, 1064);
+    /**
+     * ER_NO_SUCH_TABLE, ER_BAD_FIELD_ERROR, ER_PARSE_ERROR: the server, a fork or an unusual build
+     * lacks the table, the column or the syntax. Like a missing privilege, they cost only the
+     * metrics of the statement that met them.
+     */
+    private static final Set<Integer> NOT_ANSWERABLE = Set.of(1146, 1054, 1064);
 
     static final String VARIABLES_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('max_connections', 'read_only',"
             + " 'gtid_slave_pos', 'server_uuid', 'group_replication_group_name', 'group_replication_single_primary_mode')";
@@ -92,10 +92,11 @@ final class SnapshotReader {
                 parts.take(q.part(), rs);
                 allowed.add(q);
             } catch (SQLException e) {
-                if (q.part() == Part.STATUS || !STATEMENT_ONLY.contains(e.getErrorCode())) {
+                boolean denied = ACCESS_DENIED.contains(e.getErrorCode());
+                if (q.part() == Part.STATUS || !(denied || NOT_ANSWERABLE.contains(e.getErrorCode()))) {
                     throw e;
                 }
-                String why = ACCESS_DENIED.contains(e.getErrorCode()) ? " (needs " + q.privilege() + ")" : "";
+                String why = denied ? " (needs " + q.privilege() + ")" : "";
                 LOG.warnf("target %s: not collecting %s%s: %s", target.id(), q.lostMetrics(), why, firstLine(e));
             }
         }
