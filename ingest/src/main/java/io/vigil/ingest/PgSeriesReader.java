@@ -8,16 +8,19 @@ import io.vigil.model.LabelNames;
 import io.vigil.model.Labels;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +39,28 @@ import java.util.TreeMap;
 public class PgSeriesReader implements SeriesReader {
 
     private final DataSource dataSource;
+    /** Finished rollup blocks kept between reads; null when none are kept. */
+    private final FinishedBuckets finished;
 
+    /**
+     * @param cachedBuckets how many stored rollup buckets to keep in memory between reads (about 100
+     *                      bytes each); 0 keeps none
+     */
     @Inject
-    public PgSeriesReader(DataSource dataSource) {
+    public PgSeriesReader(DataSource dataSource,
+                          @ConfigProperty(name = "vigil.query.rollup-cache-buckets", defaultValue = "1000000") long cachedBuckets) {
         this.dataSource = dataSource;
+        this.finished = cachedBuckets > 0 ? new FinishedBuckets(cachedBuckets, Clock.systemUTC()) : null;
+    }
+
+    /** A reader that keeps no rollup buckets between reads. */
+    public PgSeriesReader(DataSource dataSource) {
+        this(dataSource, 0);
+    }
+
+    /** How many buckets of the rollup are kept in memory now. */
+    long cachedBuckets(Rollups rollup) {
+        return finished == null ? 0 : finished.size(rollup);
     }
 
     @Override
@@ -102,28 +123,96 @@ public class PgSeriesReader implements SeriesReader {
                 try (var st = c.createStatement()) {
                     st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
                 }
-                long[] pending = pendingSpan(c, rollup, firstEndMillis, lastEndMillis);
+                // With a cache, reads start at the beginning of the first block, so that whole blocks can be kept.
+                long span = FinishedBuckets.blockMillis(rollup);
+                long readFrom = finished == null ? firstEndMillis : FinishedBuckets.blockOf(firstEndMillis, span) * span + widthMillis;
+                long[] pending = pendingSpan(c, rollup, readFrom, lastEndMillis);
+                FinishedBuckets.View view = finished == null ? null : finished.open(c, rollup);
+                Map<Long, Long> covered = view == null ? Map.of()
+                        : fromCache(view, fields, selected, readFrom, lastEndMillis, pending, builders);
+                long storedFrom = selected.keySet().stream().mapToLong(id -> covered.getOrDefault(id, readFrom - widthMillis))
+                        .min().orElse(readFrom - widthMillis) + widthMillis;
                 if (pending == null) {
-                    readStored(c, rollup, fields, selected, firstEndMillis, lastEndMillis, builders);
+                    readStored(c, rollup, fields, selected, covered, storedFrom, lastEndMillis, builders);
                 } else {
-                    readStored(c, rollup, fields, selected, firstEndMillis, pending[0] - widthMillis, builders);
+                    readStored(c, rollup, fields, selected, covered, storedFrom, pending[0] - widthMillis, builders);
                     // The pending buckets' points are in (first end - width, last end].
                     streamPoints(c, selected, pending[0] - widthMillis + 1, pending[1], (id, t, v) ->
                             builders.computeIfAbsent(id, k -> new SeriesBuckets.Builder(selected.get(k), widthMillis)).add(t, v));
-                    readStored(c, rollup, fields, selected, pending[1] + widthMillis, lastEndMillis, builders);
+                    readStored(c, rollup, fields, selected, covered, pending[1] + widthMillis, lastEndMillis, builders);
                 }
                 c.commit();
+                var result = new ArrayList<SeriesBuckets>(builders.size());
+                builders.forEach((id, b) -> {
+                    SeriesBuckets all = b.build();
+                    if (view != null) {
+                        keep(view, fields, id, all, covered.getOrDefault(id, readFrom - widthMillis), lastEndMillis, pending);
+                    }
+                    SeriesBuckets asked = all.between(firstEndMillis, lastEndMillis);
+                    if (asked.size() > 0) {
+                        result.add(asked);
+                    }
+                });
+                result.sort(Comparator.comparing(b -> b.labels().toString()));
+                return Optional.of(result);
             } finally {
                 Tx.rollbackQuietly(c);
                 c.setAutoCommit(autoCommit);
             }
-            var result = new ArrayList<SeriesBuckets>(builders.size());
-            builders.values().forEach(b -> result.add(b.build()));
-            result.sort(Comparator.comparing(b -> b.labels().toString()));
-            return Optional.of(result);
         } catch (SQLException e) {
             throw new StoreException("reading " + rollup.table() + " of " + matchers + " between "
                     + Instant.ofEpochMilli(firstEndMillis) + " and " + Instant.ofEpochMilli(lastEndMillis) + " failed", e);
+        }
+    }
+
+    /**
+     * Starts each series' builder with its cached blocks, consecutive from the one holding
+     * {@code readFrom} and ending before any pending bucket; returns, per series, the last bucket
+     * end they cover.
+     */
+    private static Map<Long, Long> fromCache(FinishedBuckets.View view, Set<SeriesBuckets.Field> fields, Map<Long, Labels> selected,
+                                             long readFrom, long lastEnd, long[] pending, Map<Long, SeriesBuckets.Builder> builders) {
+        long span = FinishedBuckets.blockMillis(view.rollup());
+        long width = view.rollup().widthMillis();
+        var covered = new HashMap<Long, Long>();
+        for (var e : selected.entrySet()) {
+            long until = readFrom - width;
+            SeriesBuckets.Builder builder = null;
+            for (long k = FinishedBuckets.blockOf(readFrom, span); (k + 1) * span <= lastEnd; k++) {
+                if (pending != null && (k + 1) * span >= pending[0]) {
+                    break;
+                }
+                FinishedBuckets.Block block = view.cache().get(view, e.getKey(), k);
+                if (block == null || !block.fields().containsAll(fields)) {
+                    break;
+                }
+                if (builder == null) {
+                    builder = new SeriesBuckets.Builder(e.getValue(), width);
+                    builders.put(e.getKey(), builder);
+                }
+                builder.addBuckets(block.buckets());
+                until = (k + 1) * span;
+            }
+            if (builder != null) {
+                covered.put(e.getKey(), until);
+            }
+        }
+        return covered;
+    }
+
+    /** Keeps the series' whole blocks this read produced from stored rows: after what the cache covered, before anything pending. */
+    private static void keep(FinishedBuckets.View view, Set<SeriesBuckets.Field> fields, long id, SeriesBuckets all, long coveredUntil,
+                             long lastEnd, long[] pending) {
+        long span = FinishedBuckets.blockMillis(view.rollup());
+        for (long k = FinishedBuckets.blockOf(coveredUntil + view.rollup().widthMillis(), span); (k + 1) * span <= lastEnd; k++) {
+            long blockEnd = (k + 1) * span;
+            if (!view.cache().settled(blockEnd) || pending != null && blockEnd >= pending[0]) {
+                break;
+            }
+            SeriesBuckets part = all.between(k * span + 1, blockEnd);
+            view.cache().put(view, id, k, new FinishedBuckets.Block(new SeriesBuckets(Labels.EMPTY, part.widthMillis(), part.ends(),
+                    part.counts(), part.sums(), part.mins(), part.maxes(), part.firstTimes(), part.firsts(), part.lastTimes(),
+                    part.lasts(), part.resets(), part.staleTimes(), part.nanCounts()), Set.copyOf(fields)));
         }
     }
 
@@ -147,8 +236,10 @@ public class PgSeriesReader implements SeriesReader {
         }
     }
 
+    /** Appends the stored buckets ending in {@code [firstEnd, lastEnd]} but those a series already has up to {@code covered}. */
     private static void readStored(Connection c, Rollups rollup, Set<SeriesBuckets.Field> fields, Map<Long, Labels> series,
-                                   long firstEnd, long lastEnd, Map<Long, SeriesBuckets.Builder> builders) throws SQLException {
+                                   Map<Long, Long> covered, long firstEnd, long lastEnd, Map<Long, SeriesBuckets.Builder> builders)
+            throws SQLException {
         if (lastEnd < firstEnd) {
             return;
         }
@@ -167,6 +258,7 @@ public class PgSeriesReader implements SeriesReader {
                 Instant.ofEpochMilli(firstEnd), Instant.ofEpochMilli(lastEnd));
         try (var rows = new PgCopyBinaryReader(c, query, "reading " + rollup.table())) {
             long currentId = 0;
+            long currentCovered = Long.MIN_VALUE;
             SeriesBuckets.Builder current = null;
             while (rows.next()) {
                 long id = rows.int8(0);
@@ -174,6 +266,7 @@ public class PgSeriesReader implements SeriesReader {
                     // Rows come by series: one map lookup per series, not per bucket.
                     current = builders.computeIfAbsent(id, k -> new SeriesBuckets.Builder(series.get(k), rollup.widthMillis()));
                     currentId = id;
+                    currentCovered = covered.getOrDefault(id, Long.MIN_VALUE);
                 }
                 long end = rows.timeMillis(0);
                 int count = rows.int4(0);
@@ -188,8 +281,10 @@ public class PgSeriesReader implements SeriesReader {
                 double firstValue = first ? rows.float8(0) : Double.NaN;
                 double reset = resets ? rows.float8(0) : 0;
                 long staleTime = stale ? rows.timeMillis(SeriesBuckets.NONE) : SeriesBuckets.NONE;
-                current.addBucket(end, count, sumValue, minValue, maxValue, firstTime, firstValue, lastTime, last, reset,
-                        staleTime, nanCount);
+                if (end > currentCovered) {
+                    current.addBucket(end, count, sumValue, minValue, maxValue, firstTime, firstValue, lastTime, last, reset,
+                            staleTime, nanCount);
+                }
             }
         }
     }

@@ -27,6 +27,8 @@ public final class RollupMaintainer implements Runnable {
     private static final Logger LOG = Logger.getLogger(RollupMaintainer.class);
     /** Pending rows handled per transaction, so that a backlog is worked off in bounded steps. */
     static final int PENDING_PER_RUN = 5_000;
+    /** How long the change log is kept; a reader that has not caught up for half of it starts over. */
+    static final Duration CHANGES_KEPT = Duration.ofHours(1);
     /** Retention runs at most this often: a day's worth of old buckets goes in a few deletes, not one per run. */
     static final Duration EXPIRE_EVERY = Duration.ofHours(1);
 
@@ -98,6 +100,7 @@ public final class RollupMaintainer implements Runnable {
         long written = 0;
         for (long[] span : merge(spans, w)) {
             written += recomputeBuckets(tx, rollup, span[0], span[1]);
+            logChange(tx, rollup, Instant.ofEpochMilli(span[0]), Instant.ofEpochMilli(span[1]));
         }
         try (var st = tx.prepareStatement("DELETE FROM " + Rollups.PENDING_TABLE + " WHERE id = ANY(?)")) {
             st.setArray(1, tx.createArrayOf("int8", ids.toArray(Long[]::new)));
@@ -140,10 +143,35 @@ public final class RollupMaintainer implements Runnable {
     }
 
     private long expire(Connection tx, Rollups rollup) throws SQLException {
-        Duration keep = settings.rollupRetention(rollup);
+        AdvisoryLocks.lockRollups(tx, rollup);
+        Instant cutoff = clock.instant().minus(settings.rollupRetention(rollup));
+        long deleted;
         try (var st = tx.prepareStatement("DELETE FROM " + rollup.table() + " WHERE bucket < ?")) {
-            st.setObject(1, OffsetDateTime.ofInstant(clock.instant().minus(keep), ZoneOffset.UTC));
-            return st.executeUpdate();
+            st.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            deleted = st.executeUpdate();
+        }
+        if (deleted > 0) {
+            logChange(tx, rollup, Instant.EPOCH, cutoff);
+        }
+        // The database's clock, as logged_at's: readers measure their own lag against their clock, well inside this.
+        try (var st = tx.prepareStatement("DELETE FROM " + Rollups.CHANGES_TABLE + " WHERE logged_at < now() - make_interval(secs => ?)")) {
+            st.setLong(1, CHANGES_KEPT.toSeconds());
+            st.executeUpdate();
+        }
+        return deleted;
+    }
+
+    /**
+     * Records that the buckets ending in {@code [from, to]} changed, under the width's lock: ids
+     * then follow commit order, which is what lets a reader catch up by id (see {@link FinishedBuckets}).
+     */
+    private static void logChange(Connection tx, Rollups rollup, Instant from, Instant to) throws SQLException {
+        try (var st = tx.prepareStatement("INSERT INTO " + Rollups.CHANGES_TABLE
+                + " (width_seconds, from_end, to_end) VALUES (?, ?, ?)")) {
+            st.setInt(1, (int) rollup.width().toSeconds());
+            st.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            st.setObject(3, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            st.executeUpdate();
         }
     }
 

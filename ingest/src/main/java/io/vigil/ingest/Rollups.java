@@ -15,13 +15,20 @@ import java.util.List;
  * <p>Every write of points also records the time range it touched in {@code rollup_pending}, once
  * per width, in the same transaction. {@link RollupMaintainer} recomputes the buckets of pending
  * ranges and deletes them; readers compute the buckets of ranges still pending from the raw points.
- * So a rollup is never stale, however late or out of order points arrive.
+ * So a rollup is never stale, however late or out of order points arrive. The maintainer also logs
+ * the bucket ends it rewrote or expired in {@code rollup_changes}, for readers that keep buckets in
+ * memory ({@link FinishedBuckets}).
  */
 public enum Rollups {
     MINUTE("samples_1m", Duration.ofMinutes(1)),
     HOUR("samples_1h", Duration.ofHours(1));
 
     static final String PENDING_TABLE = "rollup_pending";
+    /**
+     * Every change the maintainer made to stored buckets, in commit order per width (it holds the
+     * width's advisory lock): readers that keep finished buckets in memory drop what it names.
+     */
+    static final String CHANGES_TABLE = "rollup_changes";
 
     private final String table;
     private final Duration width;
@@ -65,6 +72,8 @@ public enum Rollups {
         }
         ddl.add("CREATE TABLE IF NOT EXISTS " + PENDING_TABLE + " (id bigserial PRIMARY KEY, width_seconds int NOT NULL,"
                 + " from_time timestamptz NOT NULL, to_time timestamptz NOT NULL)");
+        ddl.add("CREATE TABLE IF NOT EXISTS " + CHANGES_TABLE + " (id bigserial PRIMARY KEY, width_seconds int NOT NULL,"
+                + " from_end timestamptz NOT NULL, to_end timestamptz NOT NULL, logged_at timestamptz NOT NULL DEFAULT now())");
         return ddl;
     }
 

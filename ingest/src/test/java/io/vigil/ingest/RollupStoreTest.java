@@ -37,6 +37,8 @@ class RollupStoreTest {
     private final long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3)).toEpochMilli();
     private final TestDb db;
     private final PgSeriesReader reader;
+    /** Keeps finished blocks between reads, through every change a test makes: it must never answer differently. */
+    private final PgSeriesReader cachingReader;
     private final SampleWriter writer;
     private long offset;
 
@@ -45,6 +47,7 @@ class RollupStoreTest {
         StoreLayout layout = new StoreSchema(db.ds(), LayoutChoice.AUTO, StoreSettings.defaults()).ensure();
         writer = new SampleWriter(db.ds(), layout, new OffsetStore(db.ds(), "rollups"), Duration.ofDays(30));
         reader = new PgSeriesReader(db.ds());
+        cachingReader = new PgSeriesReader(db.ds(), 1_000_000);
     }
 
     @Test
@@ -61,6 +64,8 @@ class RollupStoreTest {
         assertThat(db.count("SELECT count(*) FROM samples_1m")).isEqualTo(121 + 2 * 120);
         assertThat(db.count("SELECT count(*) FROM samples_1h")).isEqualTo(3 + 2 * 2);
         assertMatchesRaw("written by the maintainer");
+        // The finished hours were kept; the hour still taking points (this one) was not.
+        assertThat(cachingReader.cachedBuckets(Rollups.MINUTE)).isEqualTo(121 + 2 * 120);
     }
 
     @Test
@@ -78,6 +83,35 @@ class RollupStoreTest {
         assertThat(minute.maxes()[i]).isEqualTo(1000);
         maintainer(t0 + 10 * HOUR).runOnce();
         assertMatchesRaw("late point rolled up");
+        assertThat(cachingReader.cachedBuckets(Rollups.MINUTE)).as("kept again once rolled up").isEqualTo(121 + 2 * 120);
+    }
+
+    @Test
+    void aReaderThatKeepsBlocksDropsWhatTheMaintainerChangedOrExpired() throws SQLException {
+        writeTwoHours(t0);
+        maintainer(t0 + 10 * HOUR).runOnce();
+        assertMatchesRaw("written");
+        long kept = cachingReader.cachedBuckets(Rollups.MINUTE);
+        assertThat(kept).isPositive();
+
+        // A late point in a kept hour, read while pending: the kept block must give way to the raw points.
+        write(new SampleBatch("db-1", t0 + 75 * MIN + 3_000, Labels.of("cluster", "pay", "instance", "db-1"),
+                List.of(Sample.of("temperature", 99))));
+        assertMatchesRaw("late point pending in a kept block");
+        maintainer(t0 + 10 * HOUR).runOnce();
+        assertMatchesRaw("that late point rolled up");
+
+        // Another one, rolled up before the caching reader reads again: only the change log tells it.
+        write(new SampleBatch("db-2", t0 + 12 * MIN + 3_000, Labels.of("cluster", "pay", "instance", "db-2"),
+                List.of(Sample.of("temperature", -40))));
+        maintainer(t0 + 10 * HOUR).runOnce();
+        assertMatchesRaw("late point rolled up between two reads");
+
+        // Retention deletes the first hour's buckets, again between two reads.
+        var settings = new StoreSettings(Duration.ofDays(30), 2, Duration.ofMinutes(90), Duration.ofDays(400));
+        new RollupMaintainer(db.ds(), settings, Clock.fixed(Instant.ofEpochMilli(t0 + 2 * HOUR + 30 * MIN), ZoneOffset.UTC)).runOnce();
+        var minute = cachingReader.readBuckets(ALL, MIN, t0 - HOUR, t0 + 4 * HOUR).orElseThrow();
+        assertThat(minute).allSatisfy(b -> assertThat(b.ends()[0]).isGreaterThanOrEqualTo(t0 + HOUR));
     }
 
     @Test
@@ -173,14 +207,21 @@ class RollupStoreTest {
     }
 
     private List<SeriesBuckets> readBuckets(long width) {
-        return reader.readBuckets(ALL, width, t0 - HOUR, t0 + 4 * HOUR).orElseThrow();
+        return cachingReader.readBuckets(ALL, width, t0 - HOUR, t0 + 4 * HOUR).orElseThrow();
     }
 
+    /** Both readers, the caching one twice (filling, then answering from what it kept), give exactly the rollup of the raw points. */
     private void assertMatchesRaw(String when) {
+        assertMatchesRaw(when, reader);
+        assertMatchesRaw(when + ", caching reader", cachingReader);
+        assertMatchesRaw(when + ", caching reader again", cachingReader);
+    }
+
+    private void assertMatchesRaw(String when, PgSeriesReader reader) {
         List<SeriesPoints> raw = reader.read(ALL, t0 - 2 * HOUR, t0 + 4 * HOUR);
         assertThat(raw).hasSize(3);
         for (long width : List.of(MIN, HOUR)) {
-            List<SeriesBuckets> actual = readBuckets(width);
+            List<SeriesBuckets> actual = reader.readBuckets(ALL, width, t0 - HOUR, t0 + 4 * HOUR).orElseThrow();
             assertThat(actual).as("%s, width %d", when, width).hasSize(raw.size());
             for (int i = 0; i < raw.size(); i++) {
                 SeriesBuckets expected = SeriesBuckets.of(raw.get(i), width);

@@ -80,6 +80,21 @@ public record SeriesBuckets(Labels labels, long widthMillis, long[] ends, int[] 
         return i >= 0 ? i : -i - 1;
     }
 
+    /** The buckets ending in {@code [firstEnd, lastEnd]}; this one when that is all of them. */
+    public SeriesBuckets between(long firstEnd, long lastEnd) {
+        int from = firstAtOrAfter(firstEnd);
+        int to = lastAtOrBefore(lastEnd) + 1;
+        if (from == 0 && to == ends.length) {
+            return this;
+        }
+        to = Math.max(from, to);
+        return new SeriesBuckets(labels, widthMillis, Arrays.copyOfRange(ends, from, to), Arrays.copyOfRange(counts, from, to),
+                Arrays.copyOfRange(sums, from, to), Arrays.copyOfRange(mins, from, to), Arrays.copyOfRange(maxes, from, to),
+                Arrays.copyOfRange(firstTimes, from, to), Arrays.copyOfRange(firsts, from, to),
+                Arrays.copyOfRange(lastTimes, from, to), Arrays.copyOfRange(lasts, from, to), Arrays.copyOfRange(resets, from, to),
+                Arrays.copyOfRange(staleTimes, from, to), Arrays.copyOfRange(nanCounts, from, to));
+    }
+
     /** Where bucket {@code end} would be if no bucket were missing since the first; -1 when it is not there. */
     private int denseIndex(long end) {
         if (ends.length == 0) {
@@ -190,6 +205,15 @@ public record SeriesBuckets(Labels labels, long widthMillis, long[] ends, int[] 
             resets[size] = reset;
             staleTimes[size] = staleTime;
             nanCounts[size] = nanCount;
+            return this;
+        }
+
+        /** Appends every bucket of {@code b}, which must come after those appended so far. */
+        public Builder addBuckets(SeriesBuckets b) {
+            for (int i = 0; i < b.size(); i++) {
+                addBucket(b.ends[i], b.counts[i], b.sums[i], b.mins[i], b.maxes[i], b.firstTimes[i], b.firsts[i], b.lastTimes[i],
+                        b.lasts[i], b.resets[i], b.staleTimes[i], b.nanCounts[i]);
+            }
             return this;
         }
 
