@@ -1,11 +1,5 @@
 package io.vigil.bench;
 
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.json.JsonpMapper;
-import co.elastic.clients.json.NdJsonpSerializable;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.util.BinaryData;
 import io.vigil.collector.logs.BatchSink;
 import io.vigil.collector.logs.CheckpointStore;
 import io.vigil.collector.logs.EncodedBatch;
@@ -14,6 +8,7 @@ import io.vigil.collector.logs.LogShipper;
 import io.vigil.collector.logs.LogShippers;
 import io.vigil.collector.logs.LogsFile;
 import io.vigil.collector.logs.ShipperSettings;
+import io.vigil.logs.index.BulkBody;
 import io.vigil.logs.index.BulkIndexer;
 import io.vigil.logs.index.ElasticsearchConnection;
 import io.vigil.logs.index.ElasticsearchSettings;
@@ -34,11 +29,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,8 +44,8 @@ import java.util.function.LongSupplier;
  *   documents SLOWLOG CHECKPOINTS ES_PREFIX OUTDIR
  *       runs the shipper (LogShippers.build, default settings) over SLOWLOG into memory instead of Kafka,
  *       decodes every batch as the logs consumer does (LogBatchJson), turns it into documents with
- *       LogDocuments, and writes the bulk requests BulkIndexer would send for them (the Elasticsearch client's
- *       own NDJSON serialisation, 2000 documents a request: the default vigil.logs.batch-documents) as
+ *       LogDocuments, and writes the bulk requests BulkIndexer would send for them (BulkBody, 2000 documents a
+ *       request: the default vigil.logs.batch-documents) as
  *       OUTDIR/bulk-NNNNN.ndjson, the document count as OUTDIR/documents.txt
  *   templates ES_URL PREFIX
  *       Vigil's index templates (1 shard, 0 replicas) for PREFIX, as the logs role puts them
@@ -142,23 +135,17 @@ public final class LogsBench {
             all.addAll(converted.documents());
             unplaced += converted.unplaced().size();
         }
-        // As BulkIndexer sends them: create operations under the derived ids, serialised by the client's mapper
-        // (ElasticsearchConnection uses a default JacksonJsonpMapper), one NDJSON line per serialisable.
-        JsonpMapper mapper = new JacksonJsonpMapper();
+        // As BulkIndexer sends them: BulkBody, create operations under the derived ids, the documents' JSON as written once.
         int requests = 0;
         long bytes = 0;
         long maxRequest = 0;
         for (int from = 0; from < all.size(); from += BATCH_DOCUMENTS) {
-            var ops = new ArrayList<BulkOperation>();
-            for (LogDocument d : all.subList(from, Math.min(all.size(), from + BATCH_DOCUMENTS))) {
-                ops.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
-            }
-            var request = BulkRequest.of(b -> b.operations(ops));
+            var body = BulkBody.of(all.subList(from, Math.min(all.size(), from + BATCH_DOCUMENTS)));
             Path file = outDir.resolve(String.format(Locale.ROOT, "bulk-%05d.ndjson", ++requests));
-            long n;
             try (OutputStream out = Files.newOutputStream(file)) {
-                n = writeNdJson(out, request, mapper);
+                body.writeTo(out);
             }
+            long n = body.size();
             if (n > BATCH_MAX_BYTES) {
                 throw new IllegalStateException(file + " has " + n + " bytes, more than Vigil's bulk limit: split differently");
             }
@@ -169,28 +156,6 @@ public final class LogsBench {
                         + " documents; %d bytes of NDJSON (%.0f per document, largest request %d)%n",
                 all.size(), unplaced, requests, BATCH_DOCUMENTS, bytes, (double) bytes / all.size(), maxRequest);
         Files.writeString(outDir.resolve("documents.txt"), Long.toString(all.size()));
-    }
-
-    /** What the client's transport does with an NdJsonpSerializable body (ElasticsearchTransportBase). */
-    private static long writeNdJson(OutputStream out, NdJsonpSerializable body, JsonpMapper mapper) throws IOException {
-        long n = 0;
-        for (Iterator<?> it = body._serializables(); it.hasNext(); ) {
-            Object item = it.next();
-            if (item == null) {
-                continue;
-            }
-            if (item instanceof NdJsonpSerializable nd && item != body) {
-                n += writeNdJson(out, nd, mapper);
-            } else {
-                ByteBuffer b = BinaryData.of(item, mapper).asByteBuffer();
-                byte[] a = new byte[b.remaining()];
-                b.get(a);
-                out.write(a);
-                out.write('\n');
-                n += a.length + 1;
-            }
-        }
-        return n;
     }
 
     static IndexTemplates indexTemplates(ElasticsearchConnection es, IndexNames names) {
