@@ -28,7 +28,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,14 +51,24 @@ import java.util.function.LongSupplier;
  *   topic BOOTSTRAP TOPIC
  *       creates TOPIC (3 partitions, like the test bed's auto-created topics)
  *   ship SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC EXPECTED
- *       times the shipper alone: from start until Kafka has acknowledged EXPECTED slow queries
+ *       times the shipper alone: from start until Kafka has acknowledged EXPECTED slow queries; first cold (a fresh
+ *       JVM) into TOPIC.cold with CHECKPOINTS-cold, then warm (same JVM, new shipper and producer) into TOPIC
  *   pipeline SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
  *       starts the shipper and a LogsConsumer (fresh group) together and times until the consumer's
- *       documentsIndexed() reaches EXPECTED
- *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED WARM_PREFIX
- *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled; then the
- *       same again in the same, now warm, JVM into WARM_PREFIX
+ *       documentsIndexed() reaches EXPECTED; first cold into TOPIC.cold and PREFIX-cold (checked and dropped), then
+ *       warm (same JVM, new shipper, consumer, producer and connection) into TOPIC and PREFIX
+ *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
+ *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled; cold into
+ *       PREFIX-cold (checked and dropped), then warm into PREFIX
  * </pre>
+ * Every timed phase is reported as a {@code RESULT} line with this JVM's CPU seconds and, given
+ * {@code -Dbench.es.pid} and {@code -Dbench.kafka.pid}, those of Elasticsearch and Kafka during that phase. With
+ * {@code -Dbench.jfr.dir=DIR} each phase is recorded with JFR's {@code profile} settings into DIR/NAME.jfr.
+ *
+ * <p>Why a warm phase: a collector and a server run for weeks, so their JIT has long compiled the code of the
+ * log path; Elasticsearch too gets untimed warm-up requests before the baseline. The cold phase is the warm-up: the
+ * same work, the whole log once, in the same JVM, with its own topic, index prefix and checkpoints, so that the
+ * warm phase starts from nothing but JIT-compiled code and loaded classes.
  * The shipper's source is always host {@value #HOST}, instance {@value #INSTANCE}, cluster {@value #CLUSTER}, so
  * that document ids (source key, file identity, offset) are the same in the baseline and in the Vigil run.
  */
@@ -81,13 +90,28 @@ public final class LogsBench {
             case "documents" -> documents(Path.of(args[1]), Path.of(args[2]), args[3], Path.of(args[4]));
             case "templates" -> templates(args[1], args[2]);
             case "topic" -> topic(args[1], args[2]);
-            case "ship" -> ship(Path.of(args[1]), Path.of(args[2]), args[3], args[4], Long.parseLong(args[5]));
-            case "pipeline" -> pipeline(Path.of(args[1]), Path.of(args[2]), args[3], args[4], args[5], args[6],
-                    Long.parseLong(args[7]), "vigil");
+            case "ship" -> {
+                Path checkpoints = Path.of(args[2]);
+                long expected = Long.parseLong(args[5]);
+                topic(args[3], args[4] + ".cold");
+                ship(Path.of(args[1]), Path.of(checkpoints + "-cold"), args[3], args[4] + ".cold", expected, "shipper_cold");
+                ship(Path.of(args[1]), checkpoints, args[3], args[4], expected, "shipper");
+            }
+            case "pipeline" -> {
+                Path slowLog = Path.of(args[1]);
+                Path checkpoints = Path.of(args[2]);
+                long expected = Long.parseLong(args[7]);
+                topic(args[3], args[4] + ".cold");
+                pipeline(slowLog, Path.of(checkpoints + "-cold"), args[3], args[4] + ".cold", args[5], args[6] + "-cold",
+                        expected, "vigil_cold");
+                checkAndDrop(args[5], args[6] + "-cold", expected);
+                pipeline(slowLog, checkpoints, args[3], args[4], args[5], args[6], expected, "vigil");
+            }
             case "index" -> {
-                // Cold, as in the other loads; then again in the same JVM (fresh group, WARM_PREFIX): the JIT's share.
-                pipeline(null, null, args[1], args[2], args[3], args[4], Long.parseLong(args[5]), "indexer");
-                pipeline(null, null, args[1], args[2], args[3], args[6], Long.parseLong(args[5]), "indexer_warm");
+                long expected = Long.parseLong(args[5]);
+                pipeline(null, null, args[1], args[2], args[3], args[4] + "-cold", expected, "indexer_cold");
+                checkAndDrop(args[3], args[4] + "-cold", expected);
+                pipeline(null, null, args[1], args[2], args[3], args[4], expected, "indexer");
             }
             default -> {
                 System.err.println("usage: LogsBench documents|templates|topic|ship|pipeline … (see the class comment)");
@@ -182,18 +206,20 @@ public final class LogsBench {
         return new KafkaLogPublisher(bootstrap, topic, ShipperSettings.DEFAULTS.batchMaxBytes());
     }
 
-    static void ship(Path slowLog, Path checkpoints, String bootstrap, String topic, long expected) throws Exception {
+    static void ship(Path slowLog, Path checkpoints, String bootstrap, String topic, long expected, String name)
+            throws Exception {
         try (var publisher = publisher(bootstrap, topic)) {
-            double cpu0 = cpuSeconds();
+            var phase = Phase.start(name);
             long t0 = System.nanoTime();
             try (LogShipper shipper = shipper(slowLog, checkpoints, publisher)) {
                 shipper.start();
                 long lastButOne = waitFor(() -> shipper.counters().slowQueries(), expected - 1, "slow queries acknowledged", t0);
                 long end = waitFor(() -> shipper.counters().slowQueries(), expected, "slow queries acknowledged", t0);
+                String cpu = phase.end();
                 double secs = (end - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "RESULT shipper entries=%d seconds=%.3f entries_per_s=%.0f jvm_cpu_s=%.1f"
+                System.out.printf(Locale.ROOT, "RESULT %s entries=%d seconds=%.3f entries_per_s=%.0f %s"
                                 + " (all but the held last entry: %.3f s, %.0f/s) batches=%d bytes=%d send_failures=%d%n",
-                        expected, secs, expected / secs, cpuSeconds() - cpu0, (lastButOne - t0) / 1e9,
+                        name, expected, secs, expected / secs, cpu, (lastButOne - t0) / 1e9,
                         (expected - 1) / ((lastButOne - t0) / 1e9),
                         shipper.counters().batches(), shipper.counters().bytes(), shipper.counters().sendFailures());
             }
@@ -213,7 +239,7 @@ public final class LogsBench {
                     new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
             LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
             LongSupplier shippedCount = shipper == null ? () -> expected : () -> shipper.counters().slowQueries();
-            double cpu0 = cpuSeconds();
+            var phase = Phase.start(name);
             long t0 = System.nanoTime();
             try {
                 if (shipper != null) {
@@ -247,18 +273,20 @@ public final class LogsBench {
                     Thread.sleep(2);
                 }
                 long end = System.nanoTime();
+                String cpu = phase.end();
                 shipped = shipped < 0 ? end : shipped;
                 lastButOne = lastButOne < 0 ? end : lastButOne;
                 double secs = (end - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f jvm_cpu_s=%.1f"
+                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f %s"
                                 + " (first documents indexed at %.3f s; all but the held last entry: %.3f s, %.0f/s;"
                                 + " shipper done at %.3f s) batches=%d existing=%d rejected=%d parse_errors=%d retries=%d%n",
-                        name, expected, secs, expected / secs, cpuSeconds() - cpu0,
+                        name, expected, secs, expected / secs, cpu,
                         (firstIndexed - t0) / 1e9,
                         (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
                         (shipped - t0) / 1e9, consumer.batchesConsumed(), consumer.documentsExisting(),
                         consumer.documentsRejected(), consumer.parseErrors(), consumer.retries());
             } finally {
+                phase.abandon();
                 if (shipper != null) {
                     shipper.close();
                 }
@@ -267,9 +295,24 @@ public final class LogsBench {
         }
     }
 
-    /** CPU seconds of this JVM so far, every thread (JIT and GC too). */
-    static double cpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    /**
+     * After a cold phase: Elasticsearch must hold exactly {@code expected} documents under {@code prefix}; then its
+     * indices are deleted, so that neither their merges nor their memory weigh on the warm phase.
+     */
+    static void checkAndDrop(String url, String prefix, long expected) throws Exception {
+        try (var es = new ElasticsearchConnection(ElasticsearchSettings.of(url))) {
+            var client = es.client();
+            String pattern = prefix + "-*";
+            client.indices().refresh(r -> r.index(pattern));
+            long n = client.count(c -> c.index(pattern)).count();
+            if (n != expected) {
+                throw new IllegalStateException(prefix + ": Elasticsearch holds " + n + " documents, expected " + expected);
+            }
+            // By name: Elasticsearch 8 refuses to delete indices by wildcard (action.destructive_requires_name).
+            var indices = client.indices().get(g -> g.index(pattern)).result().keySet();
+            client.indices().delete(d -> d.index(List.copyOf(indices)));
+            System.out.printf(Locale.ROOT, "documents in %s: %d (checked, indices %s dropped)%n", pattern, n, indices);
+        }
     }
 
     /** Waits until {@code value} reaches {@code target}; returns System.nanoTime() then. */
