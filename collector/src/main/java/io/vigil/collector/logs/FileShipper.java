@@ -120,7 +120,8 @@ public final class FileShipper implements ShippingSource {
 
     /**
      * Every item but the last, which may still be written: it is held until the next begins, the file has been
-     * quiet for the quiet period, or the file is finished. A read that cannot grow is shipped whole.
+     * quiet for the quiet period, or the file is finished. A read that cannot grow is shipped whole. However many
+     * entries the read holds, all go: {@link #ship} cuts them into batches.
      */
     private Cut cut(FileTailer.Window w, List<ShipItem> items, int parseLength, boolean finished, boolean canGrow) {
         long parsedEnd = w.start() + parseLength;
@@ -139,11 +140,6 @@ public final class FileShipper implements ShippingSource {
                 heldFileId = w.fileId();
                 heldEnd = parsedEnd;
             }
-        }
-        if (cut.items().size() > settings.batchMaxEntries()) {
-            held = null;
-            return new Cut(cut.items().subList(0, settings.batchMaxEntries()),
-                    cut.items().get(settings.batchMaxEntries()).offset());
         }
         return cut;
     }
@@ -173,7 +169,21 @@ public final class FileShipper implements ShippingSource {
         return lastSeenEnd >= 0 && nanoTime.getAsLong() - lastChange >= d.toNanos();
     }
 
+    /**
+     * Ships {@code items}, read from {@code start} to {@code end}, in batches of at most the configured entries: a
+     * read of a megabyte holds a few thousand entries, and every one is parsed and fingerprinted once, not again
+     * in the next poll. The checkpoint moves after each batch Kafka has.
+     */
     private void ship(String fileId, long start, long end, List<ShipItem> items) throws IOException, ShipException {
+        int per = settings.batchMaxEntries();
+        for (int from = 0; from == 0 || from < items.size(); from += per) {
+            int to = Math.min(items.size(), from + per);
+            shipBatches(fileId, from == 0 ? start : items.get(from).offset(), to == items.size() ? end : items.get(to).offset(),
+                    items.subList(from, to));
+        }
+    }
+
+    private void shipBatches(String fileId, long start, long end, List<ShipItem> items) throws IOException, ShipException {
         var batches = BatchPacker.pack(items, settings.batchMaxBytes(), (all, from, to) -> batch(fileId,
                 from == 0 ? start : all.get(from).offset(), to == all.size() ? end : all.get(to).offset(),
                 all.subList(from, to)));
