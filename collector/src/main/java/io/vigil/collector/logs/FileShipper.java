@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.function.LongSupplier;
  * once Kafka has them.
  *
  * <p>An entry is complete once the next one begins. The last entry of the file is held until then, or until
- * the file has been quiet for the quiet period (servers write an entry at once). A line without its newline
+ * the file has been quiet for the quiet period (servers write an entry at once), counted from the file's last
+ * modification: the end of a file nobody has written for that long is shipped at once. A line without its newline
  * is held until the newline comes. A file rotated away (or deleted) is followed while it grows; once it has
  * been still for the rotation grace, the rest of it is shipped, a last line without newline too, and the
  * shipper moves on to the file the path names now.
@@ -47,8 +49,14 @@ public final class FileShipper implements ShippingSource {
     private String heldFileId;
     private long heldEnd;
 
+    /**
+     * @param nanoTime the clock of the quiet period and the rotation grace
+     * @param wall     the clock the file's modification time is compared with: a file not written for the quiet
+     *                 period by then is quiet already when first read to its end
+     */
     public FileShipper(LogSource source, Path path, LogFormat format, BatchSink sink, CheckpointStore checkpoints,
-                       ShipperSettings settings, ShipperCounters counters, LongSupplier nanoTime) throws IOException {
+                       ShipperSettings settings, ShipperCounters counters, LongSupplier nanoTime, Clock wall)
+            throws IOException {
         this.source = source;
         this.path = path;
         this.format = format;
@@ -57,7 +65,7 @@ public final class FileShipper implements ShippingSource {
         this.settings = settings;
         this.counters = counters;
         this.nanoTime = nanoTime;
-        this.tailer = new FileTailer(path, checkpoints.load(source.key()));
+        this.tailer = new FileTailer(path, checkpoints.load(source.key()), wall);
     }
 
     @Override
@@ -161,7 +169,8 @@ public final class FileShipper implements ShippingSource {
         long now = nanoTime.getAsLong();
         if (w.end() != lastSeenEnd) {
             lastSeenEnd = w.end();
-            lastChange = now;
+            // Written long before this read (a backlog, a restart): the quiet time counts from the last write.
+            lastChange = now - w.unchangedNanos();
         }
     }
 
