@@ -9,19 +9,22 @@
 #   KEEP=1 bench/run-logs.sh                leave bench/target/logs (data, bulk files, logs) and the indices
 #   JFR=1 bench/run-logs.sh                 profile every timed Vigil phase on its own (JFR "profile" settings):
 #                                           bench/target/logs/jfr/{shipper,vigil,indexer}{_cold,}.jfr
-#   WARMUP=0 bench/run-logs.sh              no untimed warm-up of Elasticsearch (default: the first 10 requests)
+#   WARMUP=10 bench/run-logs.sh             warm Elasticsearch up with the first 10 requests only (0: none; default:
+#                                           every request once)
 #
-# Warm-up. Elasticsearch: the first $WARMUP bulk requests (20,000 documents by default) into a throwaway prefix,
-# not timed. Vigil: a collector and a server run for weeks, so each Vigil JVM below first does its whole load once,
-# cold and timed (reported as *_cold), into its own topic (TOPIC.cold), index prefix (PREFIX-cold, counted, then
-# dropped) and checkpoint directory; then the same load again in the same JVM with new shippers, consumers, Kafka
-# clients and Elasticsearch connections, into fresh ones: that warm run is the headline figure. What the warm run
-# inherits is the JVM's state only: loaded classes, JIT-compiled code, a sized heap. Elasticsearch by then has had
-# the curl (1) load and the cold runs too, as it has in curl (2): the ratio is taken against the mean of curl (1)
-# and curl (2), and against each.
+# Warm-up. Elasticsearch: every bulk request once (all N documents; WARMUP=K: the first K) into a throwaway prefix,
+# not timed, so that it is as warm for curl (1) as for the loads after it. Vigil: a collector and a server run for
+# weeks, so each Vigil JVM below first does its whole load once, cold and timed (reported as *_cold), into its own
+# topic (TOPIC.cold), index prefix (PREFIX-cold, counted, then dropped) and checkpoint directory; then the same load
+# again in the same JVM with new shippers, consumers, Kafka clients and Elasticsearch connections, into fresh ones:
+# that warm run is the headline figure. What the warm run inherits is the JVM's state only: loaded classes,
+# JIT-compiled code, a sized heap. As the logs role of a running server, the warm end-to-end run's consumer has
+# joined its group (templates in place, partitions assigned) before the clock starts with the shipper; in the cold
+# run and in the indexer-alone runs both start inside the timed span. The ratio is taken against the mean of
+# curl (1) and curl (2), and against each.
 #
 # Order: slow log (not timed) → the documents Vigil would send, as bulk request files (not timed) → warm-up of
-# Elasticsearch with the first requests into a throwaway prefix (not timed) → curl (1) →
+# Elasticsearch with every request into a throwaway prefix (not timed) → curl (1) →
 # the shipper alone (file → Kafka acknowledged; cold, then warm) → Vigil end to end (cold, then warm) → the indexer
 # alone (the shipper's warm topic → Elasticsearch; cold, then warm) → curl (2), so that drift in the machine's
 # load shows up in the two baseline figures. Each load goes into a fresh index prefix with Vigil's templates
@@ -38,7 +41,7 @@ ES_TRANSPORT_PORT=${ES_TRANSPORT_PORT:-29300}
 KAFKA_PORT=${KAFKA_PORT:-29192}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-29193}
 SB_EVENTS=${SB_EVENTS:-15000}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-all}
 # JBoss Logging to java.util.logging (see run-ingest.sh).
 JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
 
@@ -167,8 +170,9 @@ baseline() { # baseline NAME
 }
 
 echo
-echo "== warm-up: the first $WARMUP requests into a throwaway prefix (not timed; Elasticsearch's JIT would count against curl (1))"
+echo "== warm-up of Elasticsearch: $WARMUP bulk requests into a throwaway prefix (not timed; its JIT would count against curl (1))"
 WARM="$WORK/warmup"
+[[ $WARMUP != all ]] || WARMUP=$REQUESTS
 if ((WARMUP > 0)); then
   mkdir -p "$WARM"
   bench templates "$ES" bench-warmup 2>"$WORK/templates-warmup.log"

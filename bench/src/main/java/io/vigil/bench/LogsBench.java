@@ -54,9 +54,10 @@ import java.util.function.LongSupplier;
  *       times the shipper alone: from start until Kafka has acknowledged EXPECTED slow queries; first cold (a fresh
  *       JVM) into TOPIC.cold with CHECKPOINTS-cold, then warm (same JVM, new shipper and producer) into TOPIC
  *   pipeline SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
- *       starts the shipper and a LogsConsumer (fresh group) together and times until the consumer's
- *       documentsIndexed() reaches EXPECTED; first cold into TOPIC.cold and PREFIX-cold (checked and dropped), then
- *       warm (same JVM, new shipper, consumer, producer and connection) into TOPIC and PREFIX
+ *       starts the shipper and a LogsConsumer (fresh group) and times until the consumer's documentsIndexed()
+ *       reaches EXPECTED; first cold into TOPIC.cold and PREFIX-cold (checked and dropped), both started inside the
+ *       timed span, then warm (same JVM, new shipper, consumer, producer and connection) into TOPIC and PREFIX, the
+ *       consumer subscribed (templates in place, partitions assigned) before the clock starts with the shipper
  *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
  *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled; cold into
  *       PREFIX-cold (checked and dropped), then warm into PREFIX
@@ -86,6 +87,7 @@ public final class LogsBench {
     static final int RETENTION_DAYS = 14;
 
     public static void main(String[] args) throws Exception {
+        kafkaLogsAtInfo();
         switch (args.length == 0 ? "" : args[0]) {
             case "documents" -> documents(Path.of(args[1]), Path.of(args[2]), args[3], Path.of(args[4]));
             case "templates" -> templates(args[1], args[2]);
@@ -103,21 +105,30 @@ public final class LogsBench {
                 long expected = Long.parseLong(args[7]);
                 topic(args[3], args[4] + ".cold");
                 pipeline(slowLog, Path.of(checkpoints + "-cold"), args[3], args[4] + ".cold", args[5], args[6] + "-cold",
-                        expected, "vigil_cold");
+                        expected, "vigil_cold", false);
                 checkAndDrop(args[5], args[6] + "-cold", expected);
-                pipeline(slowLog, checkpoints, args[3], args[4], args[5], args[6], expected, "vigil");
+                pipeline(slowLog, checkpoints, args[3], args[4], args[5], args[6], expected, "vigil", true);
             }
             case "index" -> {
                 long expected = Long.parseLong(args[5]);
-                pipeline(null, null, args[1], args[2], args[3], args[4] + "-cold", expected, "indexer_cold");
+                pipeline(null, null, args[1], args[2], args[3], args[4] + "-cold", expected, "indexer_cold", false);
                 checkAndDrop(args[3], args[4] + "-cold", expected);
-                pipeline(null, null, args[1], args[2], args[3], args[4], expected, "indexer");
+                pipeline(null, null, args[1], args[2], args[3], args[4], expected, "indexer", false);
             }
             default -> {
                 System.err.println("usage: LogsBench documents|templates|topic|ship|pipeline … (see the class comment)");
                 System.exit(2);
             }
         }
+    }
+
+    /**
+     * Kafka's clients log through slf4j to the JBoss LogManager, which lets every level through when it is not the
+     * JVM's log manager, as in this plain JVM: the clients would format their debug and trace messages, and throw
+     * them away, on every request. The server and the collector run at INFO; so does this.
+     */
+    private static void kafkaLogsAtInfo() {
+        org.jboss.logmanager.LogContext.getSystemLogContext().getLogger("").setLevel(java.util.logging.Level.INFO);
     }
 
     static LogShipper shipper(Path slowLog, Path checkpoints, BatchSink sink) throws IOException {
@@ -226,9 +237,13 @@ public final class LogsBench {
         }
     }
 
-    /** With {@code slowLog} null, the indexer alone: the topic holds the batches already. */
+    /**
+     * With {@code slowLog} null, the indexer alone: the topic holds the batches already. With {@code subscribed}, the
+     * consumer is started and has joined its group before the clock starts, as the logs role of a running server
+     * has; else both start inside the timed span.
+     */
     static void pipeline(Path slowLog, Path checkpoints, String bootstrap, String topic, String url, String prefix,
-                         long expected, String name) throws Exception {
+                         long expected, String name, boolean subscribed) throws Exception {
         var names = new IndexNames(prefix);
         try (var es = new ElasticsearchConnection(ElasticsearchSettings.of(url));
              var publisher = publisher(bootstrap, topic)) {
@@ -239,13 +254,19 @@ public final class LogsBench {
                     new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
             LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
             LongSupplier shippedCount = shipper == null ? () -> expected : () -> shipper.counters().slowQueries();
+            if (subscribed) {
+                consumer.start();
+                waitFor(consumer::assignedPartitions, 1, "partitions assigned to the logs consumer", System.nanoTime());
+            }
             var phase = Phase.start(name);
             long t0 = System.nanoTime();
             try {
                 if (shipper != null) {
                     shipper.start();
                 }
-                consumer.start();
+                if (!subscribed) {
+                    consumer.start();
+                }
                 long shipped = -1;
                 long firstIndexed = -1;
                 long lastButOne = -1;

@@ -5,16 +5,21 @@ import jdk.jfr.Recording;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One timed phase of {@link LogsBench}: the CPU seconds this JVM (every thread, JIT and GC too) and, when their
  * PIDs are given ({@code -Dbench.es.pid}, {@code -Dbench.kafka.pid}), Elasticsearch and Kafka used during it, read
  * from {@code /proc}; and what the rest of the machine used meanwhile ({@code other_cpu_s}: the machine is shared,
  * and a phase during which something else was busy is an outlier to run again). With {@code -Dbench.jfr.dir=DIR} the phase alone is recorded with JFR's {@code profile}
- * settings into {@code DIR/NAME.jfr}, so that a warm phase's profile holds no warm-up.
+ * settings into {@code DIR/NAME.jfr}, so that a warm phase's profile holds no warm-up. The JVM's CPU is also split by
+ * thread: the Java threads by name, and the rest of the JVM (GC, JIT compilers, other VM threads) as one.
  */
 final class Phase {
 
@@ -27,6 +32,7 @@ final class Phase {
     private final double kafka0;
     private final double machine0;
     private final Recording recording;
+    private final Map<Long, Long> threadCpu0;
 
     private Phase(String name, Recording recording) {
         this.name = name;
@@ -35,6 +41,7 @@ final class Phase {
         this.es0 = serviceCpu("bench.es.pid");
         this.kafka0 = serviceCpu("bench.kafka.pid");
         this.machine0 = machineCpu();
+        this.threadCpu0 = threadCpu();
     }
 
     static Phase start(String name) throws IOException {
@@ -63,6 +70,7 @@ final class Phase {
         double es = serviceCpu("bench.es.pid") - es0;
         double kafka = serviceCpu("bench.kafka.pid") - kafka0;
         double machine = machineCpu() - machine0;
+        System.out.println("CPU of " + name + " by thread: " + byThread(jvm));
         abandon();
         return String.format(Locale.ROOT, "jvm_cpu_s=%.1f es_cpu_s=%.1f kafka_cpu_s=%.1f other_cpu_s=%.1f", jvm, es, kafka,
                 machine - jvm - es - kafka);
@@ -74,6 +82,44 @@ final class Phase {
             recording.stop(); // written to its destination
             System.out.println("JFR recording of " + name + ": " + recording.getDestination());
         }
+    }
+
+    /** CPU nanoseconds of every live Java thread, by id. */
+    private static Map<Long, Long> threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        var cpu = new HashMap<Long, Long>();
+        for (long id : threads.getAllThreadIds()) {
+            long ns = threads.getThreadCpuTime(id);
+            if (ns >= 0) {
+                cpu.put(id, ns);
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * The phase's CPU seconds by thread name (digits of pools folded, so that a phase's new clients add up with the
+     * old ones' threads), largest first; what the Java threads do not account for of {@code jvmSeconds} is the VM's.
+     */
+    private String byThread(double jvmSeconds) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        var byName = new TreeMap<String, Double>();
+        double java = 0;
+        for (var e : threadCpu().entrySet()) {
+            double s = (e.getValue() - threadCpu0.getOrDefault(e.getKey(), 0L)) / 1e9;
+            var info = threads.getThreadInfo(e.getKey());
+            if (info == null || s < 0.05) {
+                java += Math.max(0, s);
+                continue;
+            }
+            java += s;
+            byName.merge(info.getThreadName().replaceAll("\\d+", "N"), s, Double::sum);
+        }
+        var out = new StringBuilder();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> out.append(String.format(Locale.ROOT, "%s=%.2f; ", e.getKey(), e.getValue())));
+        // Threads that ended within the phase are missing from both sides; their CPU lands here too.
+        return out.append(String.format(Locale.ROOT, "VM and ended threads (GC, JIT, …)=%.2f", jvmSeconds - java)).toString();
     }
 
     private static double jvmCpu() {
