@@ -11,22 +11,26 @@
 #                                           bench/target/logs/jfr/{shipper,vigil,indexer}{_cold,}.jfr
 #   WARMUP=10 bench/run-logs.sh             warm Elasticsearch up with the first 10 requests only (0: none; default:
 #                                           every request once)
+#   WARMUP_PASSES=1 bench/run-logs.sh       whole loads each Vigil JVM does before its warm one (default 2: the cold
+#                                           one and one more)
 #
 # Warm-up. Elasticsearch: every bulk request once (all N documents; WARMUP=K: the first K) into a throwaway prefix,
 # not timed, so that it is as warm for curl (1) as for the loads after it. Vigil: a collector and a server run for
-# weeks, so each Vigil JVM below first does its whole load once, cold and timed (reported as *_cold), into its own
-# topic (TOPIC.cold), index prefix (PREFIX-cold, counted, then dropped) and checkpoint directory; then the same load
-# again in the same JVM with new shippers, consumers, Kafka clients and Elasticsearch connections, into fresh ones:
-# that warm run is the headline figure. What the warm run inherits is the JVM's state only: loaded classes,
+# weeks, so each Vigil JVM below first does its whole load WARMUP_PASSES times (2), each time into a topic
+# (TOPIC.cold, TOPIC.warmup1, …), index prefix (PREFIX-cold, …; counted, then dropped) and checkpoint directory of
+# its own: the first of these is the cold run (reported as *_cold), the others are timed too (*_warmupK); the JIT
+# still compiles the hottest methods anew during the second (each phase reports its compile time). Then the same
+# load once more in the same JVM with new shippers, consumers, Kafka clients and Elasticsearch connections, into
+# fresh ones: that warm run is the headline figure. What it inherits is the JVM's state only: loaded classes,
 # JIT-compiled code, a sized heap. As the logs role of a running server, the warm end-to-end run's consumer has
-# joined its group (templates in place, partitions assigned) before the clock starts with the shipper; in the cold
-# run and in the indexer-alone runs both start inside the timed span. The ratio is taken against the mean of
+# joined its group (templates in place, partitions assigned) before the clock starts with the shipper; in the other
+# runs, and in the indexer-alone runs, both start inside the timed span. The ratio is taken against the mean of
 # curl (1) and curl (2), and against each.
 #
 # Order: slow log (not timed) → the documents Vigil would send, as bulk request files (not timed) → warm-up of
 # Elasticsearch with every request into a throwaway prefix (not timed) → curl (1) →
-# the shipper alone (file → Kafka acknowledged; cold, then warm) → Vigil end to end (cold, then warm) → the indexer
-# alone (the shipper's warm topic → Elasticsearch; cold, then warm) → curl (2), so that drift in the machine's
+# the shipper alone (file → Kafka acknowledged; cold, warm-up, warm) → Vigil end to end (cold, warm-up, warm) → the indexer
+# alone (the shipper's warm topic → Elasticsearch; cold, warm-up, warm) → curl (2), so that drift in the machine's
 # load shows up in the two baseline figures. Each load goes into a fresh index prefix with Vigil's templates
 # and its indices are deleted once counted. CPU seconds of the Vigil JVM, Elasticsearch and Kafka are taken for
 # every timed phase on its own. Services come from deploy/testbed in bench/target/logs and are stopped by PID on exit.
@@ -42,6 +46,7 @@ KAFKA_PORT=${KAFKA_PORT:-29192}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-29193}
 SB_EVENTS=${SB_EVENTS:-15000}
 WARMUP=${WARMUP:-all}
+WARMUP_PASSES=${WARMUP_PASSES:-2}
 # JBoss Logging to java.util.logging (see run-ingest.sh).
 JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
 
@@ -93,7 +98,8 @@ bench() { "$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.LogsBench "$@"; }
 ES_PID=$(cat "$WORK/es/es.pid")
 KAFKA_PID=$(cat "$WORK/kafka/kafka.pid")
 # The timed Vigil JVMs measure the services' CPU per phase themselves (LogsBench's Phase), and profile each phase alone.
-PHASE_OPTS=(-Dbench.es.pid="$ES_PID" -Dbench.kafka.pid="$KAFKA_PID" -Dbench.clk.tck="$(getconf CLK_TCK)")
+PHASE_OPTS=(-Dbench.es.pid="$ES_PID" -Dbench.kafka.pid="$KAFKA_PID" -Dbench.clk.tck="$(getconf CLK_TCK)"
+  -Dbench.warmup.passes="$WARMUP_PASSES")
 [[ "${JFR:-0}" != 1 ]] || { mkdir -p "$WORK/jfr"; PHASE_OPTS+=(-Dbench.jfr.dir="$WORK/jfr"); }
 timed() { "$JAVA" "${JVM_OPTS[@]}" "${PHASE_OPTS[@]}" -cp "$JAR" io.vigil.bench.LogsBench "$@"; }
 proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
@@ -188,31 +194,32 @@ echo "== curl _bulk (1)"
 baseline curl1
 
 echo
-echo "== shipper alone: file → Kafka (bench.logs.shipper) acknowledged; cold (bench.logs.shipper.cold), then warm"
+echo "== shipper alone: file → Kafka (bench.logs.shipper) acknowledged; cold (bench.logs.shipper.cold), warm-up passes, then warm"
 bench topic "$BOOTSTRAP" bench.logs.shipper 2>/dev/null
 echo "load before: $(uptime)"
 timed ship "$SLOWLOG" "$WORK/checkpoints-ship" "$BOOTSTRAP" bench.logs.shipper "$N" 2>"$WORK/ship.log" | tee "$WORK/ship.out"
 echo "load after:  $(uptime)"
-RESULTS+=("$(grep '^RESULT shipper_cold ' "$WORK/ship.out")" "$(grep '^RESULT shipper ' "$WORK/ship.out")")
+RESULTS+=("$(grep '^RESULT ' "$WORK/ship.out")")
 
 echo
-echo "== Vigil: shipper → Kafka (vigil.logs) → LogsConsumer → Elasticsearch; cold (vigil.logs.cold, bench-vigil-cold), then warm"
+echo "== Vigil: shipper → Kafka (vigil.logs) → LogsConsumer → Elasticsearch; cold (vigil.logs.cold, bench-vigil-cold),"
+echo "   warm-up passes, then warm"
 bench topic "$BOOTSTRAP" vigil.logs 2>/dev/null
 echo "load before: $(uptime)"
 timed pipeline "$SLOWLOG" "$WORK/checkpoints-pipeline" "$BOOTSTRAP" vigil.logs "$ES" bench-vigil "$N" \
   2>"$WORK/pipeline.log" | tee "$WORK/pipeline.out"
 echo "load after:  $(uptime)"
 count bench-vigil
-RESULTS+=("$(grep '^RESULT vigil_cold ' "$WORK/pipeline.out")" "$(grep '^RESULT vigil ' "$WORK/pipeline.out")")
+RESULTS+=("$(grep '^RESULT ' "$WORK/pipeline.out")")
 
 echo
 echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the warm shipper above) → Elasticsearch;"
-echo "   cold (bench-index-cold), then warm (fresh group, bench-index)"
+echo "   cold (bench-index-cold), warm-up passes, then warm (fresh group, bench-index)"
 echo "load before: $(uptime)"
 timed index "$BOOTSTRAP" bench.logs.shipper "$ES" bench-index "$N" 2>"$WORK/index.log" | tee "$WORK/index.out"
 echo "load after:  $(uptime)"
 count bench-index
-RESULTS+=("$(grep '^RESULT indexer_cold ' "$WORK/index.out")" "$(grep '^RESULT indexer ' "$WORK/index.out")")
+RESULTS+=("$(grep '^RESULT ' "$WORK/index.out")")
 
 echo
 echo "== curl _bulk (2)"

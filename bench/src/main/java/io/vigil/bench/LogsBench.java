@@ -85,6 +85,11 @@ public final class LogsBench {
     static final int SHARDS = 1;
     static final int REPLICAS = 0;
     static final int RETENTION_DAYS = 14;
+    /**
+     * Whole loads done before the warm one ({@code -Dbench.warmup.passes}): the first is the cold run; the JIT
+     * still compiles the hottest methods again during the second.
+     */
+    static final int WARM_UP_PASSES = Integer.getInteger("bench.warmup.passes", 1);
 
     public static void main(String[] args) throws Exception {
         kafkaLogsAtInfo();
@@ -95,24 +100,34 @@ public final class LogsBench {
             case "ship" -> {
                 Path checkpoints = Path.of(args[2]);
                 long expected = Long.parseLong(args[5]);
-                topic(args[3], args[4] + ".cold");
-                ship(Path.of(args[1]), Path.of(checkpoints + "-cold"), args[3], args[4] + ".cold", expected, "shipper_cold");
+                for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                    String suffix = pass == 0 ? "cold" : "warmup" + pass;
+                    topic(args[3], args[4] + "." + suffix);
+                    ship(Path.of(args[1]), Path.of(checkpoints + "-" + suffix), args[3], args[4] + "." + suffix, expected,
+                            "shipper_" + suffix);
+                }
                 ship(Path.of(args[1]), checkpoints, args[3], args[4], expected, "shipper");
             }
             case "pipeline" -> {
                 Path slowLog = Path.of(args[1]);
                 Path checkpoints = Path.of(args[2]);
                 long expected = Long.parseLong(args[7]);
-                topic(args[3], args[4] + ".cold");
-                pipeline(slowLog, Path.of(checkpoints + "-cold"), args[3], args[4] + ".cold", args[5], args[6] + "-cold",
-                        expected, "vigil_cold", false);
-                checkAndDrop(args[5], args[6] + "-cold", expected);
+                for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                    String suffix = pass == 0 ? "cold" : "warmup" + pass;
+                    topic(args[3], args[4] + "." + suffix);
+                    pipeline(slowLog, Path.of(checkpoints + "-" + suffix), args[3], args[4] + "." + suffix, args[5],
+                            args[6] + "-" + suffix, expected, "vigil_" + suffix, false);
+                    checkAndDrop(args[5], args[6] + "-" + suffix, expected);
+                }
                 pipeline(slowLog, checkpoints, args[3], args[4], args[5], args[6], expected, "vigil", true);
             }
             case "index" -> {
                 long expected = Long.parseLong(args[5]);
-                pipeline(null, null, args[1], args[2], args[3], args[4] + "-cold", expected, "indexer_cold", false);
-                checkAndDrop(args[3], args[4] + "-cold", expected);
+                for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                    String suffix = pass == 0 ? "cold" : "warmup" + pass;
+                    pipeline(null, null, args[1], args[2], args[3], args[4] + "-" + suffix, expected, "indexer_" + suffix, false);
+                    checkAndDrop(args[3], args[4] + "-" + suffix, expected);
+                }
                 pipeline(null, null, args[1], args[2], args[3], args[4], expected, "indexer", false);
             }
             default -> {

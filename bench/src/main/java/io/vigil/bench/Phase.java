@@ -33,6 +33,7 @@ final class Phase {
     private final double machine0;
     private final Recording recording;
     private final Map<Long, Long> threadCpu0;
+    private final long jit0;
 
     private Phase(String name, Recording recording) {
         this.name = name;
@@ -42,6 +43,7 @@ final class Phase {
         this.kafka0 = serviceCpu("bench.kafka.pid");
         this.machine0 = machineCpu();
         this.threadCpu0 = threadCpu();
+        this.jit0 = jitMillis();
     }
 
     static Phase start(String name) throws IOException {
@@ -70,7 +72,8 @@ final class Phase {
         double es = serviceCpu("bench.es.pid") - es0;
         double kafka = serviceCpu("bench.kafka.pid") - kafka0;
         double machine = machineCpu() - machine0;
-        System.out.println("CPU of " + name + " by thread: " + byThread(jvm));
+        System.out.println("CPU of " + name + " by thread: " + byThread(jvm) + String.format(Locale.ROOT,
+                "; of which JIT compiling (compiler threads' time)=%.2f", (jitMillis() - jit0) / 1e3));
         abandon();
         return String.format(Locale.ROOT, "jvm_cpu_s=%.1f es_cpu_s=%.1f kafka_cpu_s=%.1f other_cpu_s=%.1f", jvm, es, kafka,
                 machine - jvm - es - kafka);
@@ -120,6 +123,12 @@ final class Phase {
                 .forEach(e -> out.append(String.format(Locale.ROOT, "%s=%.2f; ", e.getKey(), e.getValue())));
         // Threads that ended within the phase are missing from both sides; their CPU lands here too.
         return out.append(String.format(Locale.ROOT, "VM and ended threads (GC, JIT, …)=%.2f", jvmSeconds - java)).toString();
+    }
+
+    /** Time the JIT compilers have spent so far, all compiler threads together. */
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static double jvmCpu() {
