@@ -2,7 +2,7 @@ package io.vigil.logs.index;
 
 import static io.vigil.logs.index.Fields.*;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import io.vigil.logs.errorlog.ErrorLogEvent;
 import io.vigil.logs.slowlog.SlowLogEntry;
 import io.vigil.logs.wire.LogBatch;
@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns a {@link LogBatch} into documents: one per slow query, error event and digest, each in the daily
@@ -46,10 +45,11 @@ public final class LogDocuments {
         }
     }
 
-    private Converted of(LogBatch batch, DocumentWriter json) throws IOException {
+    private Converted of(LogBatch batch, DocumentWriter doc) throws IOException {
         var docs = new ArrayList<LogDocument>(batch.size());
         var unplaced = new ArrayList<String>();
         LogSource source = batch.source();
+        var where = new Where(source, batch.fileId());
         for (ShippedSlowQuery slow : batch.slow()) {
             SlowLogEntry e = slow.entry();
             String origin = origin(batch, e.offset());
@@ -57,102 +57,106 @@ public final class LogDocuments {
                 unplaced.add(origin + ": slow query without a time");
                 continue;
             }
-            JsonGenerator doc = json.start();
-            common(doc, source, batch.fileId(), e.time());
-            doc.writeNumberField(OFFSET, e.offset());
-            doc.writeStringField(FINGERPRINT, slow.fingerprint());
-            doc.writeStringField(QUERY_ID, slow.queryId());
-            doc.writeStringField(QUERY, e.query());
-            doc.writeNumberField(QUERY_BYTES, slow.queryBytes());
-            doc.writeBooleanField(TRUNCATED, slow.truncated());
-            putIfPresent(doc, USER, e.user());
-            putIfPresent(doc, CLIENT_HOST, e.host());
-            putIfPresent(doc, CLIENT_IP, e.ip());
-            putIfPresent(doc, SCHEMA, e.schema());
-            putIfKnown(doc, THREAD_ID, e.threadId());
-            doc.writeNumberField(QUERY_TIME, e.queryTime());
-            doc.writeNumberField(LOCK_TIME, e.lockTime());
-            putIfKnown(doc, ROWS_SENT, e.rowsSent());
-            putIfKnown(doc, ROWS_EXAMINED, e.rowsExamined());
-            putIfKnown(doc, ROWS_AFFECTED, e.rowsAffected());
-            putIfKnown(doc, BYTES_SENT, e.bytesSent());
+            doc.start();
+            where.write(doc, e.time());
+            doc.number(OFFSET, e.offset());
+            doc.string(FINGERPRINT, slow.fingerprint());
+            doc.string(QUERY_ID, slow.queryId());
+            doc.string(QUERY, e.query());
+            doc.number(QUERY_BYTES, slow.queryBytes());
+            doc.bool(TRUNCATED, slow.truncated());
+            doc.stringIfPresent(USER, e.user());
+            doc.stringIfPresent(CLIENT_HOST, e.host());
+            doc.stringIfPresent(CLIENT_IP, e.ip());
+            doc.stringIfPresent(SCHEMA, e.schema());
+            doc.numberIfKnown(THREAD_ID, e.threadId());
+            doc.number(QUERY_TIME, e.queryTime());
+            doc.number(LOCK_TIME, e.lockTime());
+            doc.numberIfKnown(ROWS_SENT, e.rowsSent());
+            doc.numberIfKnown(ROWS_EXAMINED, e.rowsExamined());
+            doc.numberIfKnown(ROWS_AFFECTED, e.rowsAffected());
+            doc.numberIfKnown(BYTES_SENT, e.bytesSent());
             if (!e.attributes().isEmpty()) {
-                doc.writeObjectFieldStart(ATTRIBUTES);
-                for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-                    doc.writeStringField(a.getKey(), a.getValue());
-                }
-                doc.writeEndObject();
+                doc.strings(ATTRIBUTES, e.attributes());
             }
             docs.add(new LogDocument(names.daily(LogIndex.SLOW, e.time()),
-                    DocumentIds.fileEvent(LogIndex.SLOW, source.key(), batch.fileId(), e.offset()), json.end(), origin));
+                    DocumentIds.fileEvent(LogIndex.SLOW, source.key(), batch.fileId(), e.offset()), doc.end(), origin));
         }
         for (ErrorLogEvent e : batch.errors()) {
             Instant time = e.time().toInstant(ZoneOffset.UTC);
-            JsonGenerator doc = json.start();
-            common(doc, source, batch.fileId(), time);
-            doc.writeNumberField(OFFSET, e.offset());
-            doc.writeStringField(SEVERITY, e.severity().toLowerCase(Locale.ROOT));
-            putIfPresent(doc, CODE, e.code());
-            putIfPresent(doc, SUBSYSTEM, e.subsystem());
-            doc.writeStringField(KIND, e.kind() == null ? ErrorLogEvent.Kind.MESSAGE.name().toLowerCase(Locale.ROOT)
+            doc.start();
+            where.write(doc, time);
+            doc.number(OFFSET, e.offset());
+            doc.string(SEVERITY, e.severity().toLowerCase(Locale.ROOT));
+            doc.stringIfPresent(CODE, e.code());
+            doc.stringIfPresent(SUBSYSTEM, e.subsystem());
+            doc.string(KIND, e.kind() == null ? ErrorLogEvent.Kind.MESSAGE.name().toLowerCase(Locale.ROOT)
                     : e.kind().name().toLowerCase(Locale.ROOT));
-            putIfKnown(doc, THREAD, e.thread());
-            doc.writeStringField(MESSAGE, e.message());
+            doc.numberIfKnown(THREAD, e.thread());
+            doc.string(MESSAGE, e.message());
             docs.add(new LogDocument(names.daily(LogIndex.ERRORS, time),
-                    DocumentIds.fileEvent(LogIndex.ERRORS, source.key(), batch.fileId(), e.offset()), json.end(),
+                    DocumentIds.fileEvent(LogIndex.ERRORS, source.key(), batch.fileId(), e.offset()), doc.end(),
                     origin(batch, e.offset())));
         }
         for (StatementDigestDelta d : batch.digests()) {
-            JsonGenerator doc = json.start();
-            common(doc, source, batch.fileId(), d.to()); // no offset: a digest is not read from a file
-            doc.writeStringField(SCHEMA, d.schema());
-            doc.writeStringField(DIGEST, d.digest());
-            doc.writeStringField(DIGEST_TEXT, d.digestText());
-            doc.writeStringField(FINGERPRINT, d.fingerprint());
-            doc.writeStringField(QUERY_ID, d.queryId());
-            doc.writeStringField(FROM, d.from().toString());
-            doc.writeStringField(TO, d.to().toString());
-            doc.writeNumberField(COUNT, d.count());
-            doc.writeNumberField(TOTAL_SECONDS, d.totalSeconds());
-            doc.writeNumberField(MAX_SECONDS, d.maxSeconds());
-            doc.writeNumberField(LOCK_SECONDS, d.lockSeconds());
-            doc.writeNumberField(ROWS_SENT, d.rowsSent());
-            doc.writeNumberField(ROWS_EXAMINED, d.rowsExamined());
-            doc.writeNumberField(ROWS_AFFECTED, d.rowsAffected());
-            doc.writeNumberField(ERRORS, d.errors());
-            doc.writeNumberField(WARNINGS, d.warnings());
-            doc.writeNumberField(NO_INDEX_USED, d.noIndexUsed());
+            doc.start();
+            where.write(doc, d.to()); // no offset: a digest is not read from a file
+            doc.string(SCHEMA, d.schema());
+            doc.string(DIGEST, d.digest());
+            doc.string(DIGEST_TEXT, d.digestText());
+            doc.string(FINGERPRINT, d.fingerprint());
+            doc.string(QUERY_ID, d.queryId());
+            doc.string(FROM, d.from().toString());
+            doc.string(TO, d.to().toString());
+            doc.number(COUNT, d.count());
+            doc.number(TOTAL_SECONDS, d.totalSeconds());
+            doc.number(MAX_SECONDS, d.maxSeconds());
+            doc.number(LOCK_SECONDS, d.lockSeconds());
+            doc.number(ROWS_SENT, d.rowsSent());
+            doc.number(ROWS_EXAMINED, d.rowsExamined());
+            doc.number(ROWS_AFFECTED, d.rowsAffected());
+            doc.number(ERRORS, d.errors());
+            doc.number(WARNINGS, d.warnings());
+            doc.number(NO_INDEX_USED, d.noIndexUsed());
             docs.add(new LogDocument(names.daily(LogIndex.DIGESTS, d.to()),
-                    DocumentIds.digest(source.key(), d.schema(), d.digest(), d.to()), json.end(),
+                    DocumentIds.digest(source.key(), d.schema(), d.digest(), d.to()), doc.end(),
                     source.key() + " digest " + d.digest() + " at " + d.to()));
         }
         return new Converted(docs, unplaced);
     }
 
-    /** Where the event was read, and when: the fields every kind of document has. */
-    private static void common(JsonGenerator doc, LogSource source, String fileId, Instant time) throws IOException {
-        doc.writeStringField(TIMESTAMP, time.toString());
-        doc.writeStringField(HOST, source.host());
-        putIfPresent(doc, CLUSTER, source.cluster());
-        doc.writeStringField(INSTANCE, source.instance());
-        doc.writeStringField(PATH, source.path());
-        putIfPresent(doc, FILE_ID, fileId);
+    /** Where the events of a batch were read: the fields every document of it has, encoded once for all of them. */
+    private static final class Where {
+        private final SerializableString host;
+        private final SerializableString cluster;
+        private final SerializableString instance;
+        private final SerializableString path;
+        private final SerializableString fileId;
+
+        Where(LogSource source, String fileId) {
+            this.host = DocumentWriter.shared(source.host());
+            this.cluster = source.cluster().isEmpty() ? null : DocumentWriter.shared(source.cluster());
+            this.instance = DocumentWriter.shared(source.instance());
+            this.path = DocumentWriter.shared(source.path());
+            this.fileId = fileId == null || fileId.isEmpty() ? null : DocumentWriter.shared(fileId);
+        }
+
+        /** The event's time, then where it was read. */
+        void write(DocumentWriter doc, Instant time) throws IOException {
+            doc.string(TIMESTAMP, time.toString());
+            doc.string(HOST, host);
+            if (cluster != null) {
+                doc.string(CLUSTER, cluster);
+            }
+            doc.string(INSTANCE, instance);
+            doc.string(PATH, path);
+            if (fileId != null) {
+                doc.string(FILE_ID, fileId);
+            }
+        }
     }
 
     private static String origin(LogBatch batch, long offset) {
         return batch.source().key() + " " + (batch.fileId().isEmpty() ? "" : batch.fileId()) + "@" + offset;
-    }
-
-    private static void putIfPresent(JsonGenerator doc, String field, String value) throws IOException {
-        if (value != null && !value.isEmpty()) {
-            doc.writeStringField(field, value);
-        }
-    }
-
-    /** The parsers write -1 for a number the log format does not have: absent, not a real -1. */
-    private static void putIfKnown(JsonGenerator doc, String field, long value) throws IOException {
-        if (value >= 0) {
-            doc.writeNumberField(field, value);
-        }
     }
 }
