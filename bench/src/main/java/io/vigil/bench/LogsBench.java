@@ -25,6 +25,7 @@ import io.vigil.logs.wire.LogKind;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -269,13 +271,14 @@ public final class LogsBench {
                     new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
             LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
             LongSupplier shippedCount = shipper == null ? () -> expected : () -> shipper.counters().slowQueries();
-            if (subscribed) {
-                consumer.start();
-                waitFor(consumer::assignedPartitions, 1, "partitions assigned to the logs consumer", System.nanoTime());
-            }
-            var phase = Phase.start(name);
-            long t0 = System.nanoTime();
+            Phase phase = null;
             try {
+                if (subscribed) {
+                    consumer.start();
+                    awaitAssignment(bootstrap, settings.group());
+                }
+                phase = Phase.start(name);
+                long t0 = System.nanoTime();
                 if (shipper != null) {
                     shipper.start();
                 }
@@ -322,12 +325,39 @@ public final class LogsBench {
                         (shipped - t0) / 1e9, consumer.batchesConsumed(), consumer.documentsExisting(),
                         consumer.documentsRejected(), consumer.parseErrors(), consumer.retries());
             } finally {
-                phase.abandon();
+                if (phase != null) {
+                    phase.abandon();
+                }
                 if (shipper != null) {
                     shipper.close();
                 }
                 consumer.stop();
             }
+        }
+    }
+
+    /** Waits until a member of the consumer group has partitions assigned: it has joined and reads. */
+    static void awaitAssignment(String bootstrap, String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long t0 = System.nanoTime();
+            while (!assigned(admin, group)) {
+                if (System.nanoTime() - t0 > 60_000_000_000L) {
+                    throw new IllegalStateException("the logs consumer of group " + group + " got no partitions within 60 s");
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static boolean assigned(Admin admin, String group) throws InterruptedException {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get().members().stream()
+                    .anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return false; // not joined yet
+            }
+            throw new IllegalStateException("cannot describe consumer group " + group, e.getCause());
         }
     }
 

@@ -76,7 +76,6 @@ public final class LogsConsumer implements AutoCloseable {
     private volatile boolean paused;
     private volatile boolean running;
     private volatile boolean templatesReady;
-    private volatile int assignedPartitions;
     private volatile Throwable failure;
 
     // Owned by the consumer thread.
@@ -440,7 +439,6 @@ public final class LogsConsumer implements AutoCloseable {
                 attemptFlush();
             }
             dropPending(partitions);
-            assignedPartitions = Math.max(0, consumer.assignment().size() - partitions.size());
         }
 
         @Override
@@ -449,7 +447,6 @@ public final class LogsConsumer implements AutoCloseable {
                 finishFlush(); // what it cannot index comes back, to be dropped with the rest of these partitions
             }
             dropPending(partitions);
-            assignedPartitions = Math.max(0, consumer.assignment().size() - partitions.size());
         }
 
         @Override
@@ -457,7 +454,6 @@ public final class LogsConsumer implements AutoCloseable {
             if (paused && !partitions.isEmpty()) {
                 consumer.pause(partitions);
             }
-            assignedPartitions = consumer.assignment().size();
         }
     }
 
@@ -498,11 +494,6 @@ public final class LogsConsumer implements AutoCloseable {
     /** Failed attempts to reach Elasticsearch, each followed by a retry. */
     public long retries() {
         return retries.get();
-    }
-
-    /** Partitions of the topic this consumer reads now: 0 until it has joined its group (and if others read them all). */
-    public int assignedPartitions() {
-        return assignedPartitions;
     }
 
     /** True while Elasticsearch fails and consumption is paused. */
