@@ -7,16 +7,33 @@
 #   SLOWLOG=FILE bench/run-logs.sh          reuse a slow log (no MariaDB, no sysbench)
 #   SKIP_BUILD=1 bench/run-logs.sh          reuse bench/target/benchmarks.jar
 #   KEEP=1 bench/run-logs.sh                leave bench/target/logs (data, bulk files, logs) and the indices
-#   JFR=1 bench/run-logs.sh                 profile the Vigil runs: bench/target/logs/pipeline.jfr, index.jfr
-#   WARMUP=0 bench/run-logs.sh              no untimed warm-up of Elasticsearch (default: the first 10 requests)
+#   JFR=1 bench/run-logs.sh                 profile every timed Vigil phase on its own (JFR "profile" settings):
+#                                           bench/target/logs/jfr/{shipper,vigil,indexer}{_cold,}.jfr
+#   WARMUP=10 bench/run-logs.sh             warm Elasticsearch up with the first 10 requests only (0: none; default:
+#                                           every request once)
+#   WARMUP_PASSES=1 bench/run-logs.sh       whole loads each Vigil JVM does before its warm one (default 2: the cold
+#                                           one and one more)
+#
+# Warm-up. Elasticsearch: every bulk request once (all N documents; WARMUP=K: the first K) into a throwaway prefix,
+# not timed, so that it is as warm for curl (1) as for the loads after it. Vigil: a collector and a server run for
+# weeks, so each Vigil JVM below first does its whole load WARMUP_PASSES times (2), each time into a topic
+# (TOPIC.cold, TOPIC.warmup1, …), index prefix (PREFIX-cold, …; counted, then dropped) and checkpoint directory of
+# its own: the first of these is the cold run (reported as *_cold), the others are timed too (*_warmupK); the JIT
+# still compiles the hottest methods anew during the second (each phase reports its compile time). Then the same
+# load once more in the same JVM with new shippers, consumers, Kafka clients and Elasticsearch connections, into
+# fresh ones: that warm run is the headline figure. What it inherits is the JVM's state only: loaded classes,
+# JIT-compiled code, a sized heap. As the logs role of a running server, the warm end-to-end run's consumer has
+# joined its group (templates in place, partitions assigned) before the clock starts with the shipper; in the other
+# runs, and in the indexer-alone runs, both start inside the timed span. The ratio is taken against the mean of
+# curl (1) and curl (2), and against each.
 #
 # Order: slow log (not timed) → the documents Vigil would send, as bulk request files (not timed) → warm-up of
-# Elasticsearch with the first requests into a throwaway prefix (not timed) → curl (1) →
-# the shipper alone (file → Kafka acknowledged) → Vigil end to end → the indexer alone (the shipper's topic →
-# Elasticsearch) → curl (2), so that drift in the machine's
+# Elasticsearch with every request into a throwaway prefix (not timed) → curl (1) →
+# the shipper alone (file → Kafka acknowledged; cold, warm-up, warm) → Vigil end to end (cold, warm-up, warm) → the indexer
+# alone (the shipper's warm topic → Elasticsearch; cold, warm-up, warm) → curl (2), so that drift in the machine's
 # load shows up in the two baseline figures. Each load goes into a fresh index prefix with Vigil's templates
-# and its indices are deleted once counted. Services come from deploy/testbed in bench/target/logs and are
-# stopped by PID on exit.
+# and its indices are deleted once counted. CPU seconds of the Vigil JVM, Elasticsearch and Kafka are taken for
+# every timed phase on its own. Services come from deploy/testbed in bench/target/logs and are stopped by PID on exit.
 set -euo pipefail
 
 # shellcheck source=lib.sh
@@ -28,7 +45,8 @@ ES_TRANSPORT_PORT=${ES_TRANSPORT_PORT:-29300}
 KAFKA_PORT=${KAFKA_PORT:-29192}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-29193}
 SB_EVENTS=${SB_EVENTS:-15000}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-all}
+WARMUP_PASSES=${WARMUP_PASSES:-2}
 # JBoss Logging to java.util.logging (see run-ingest.sh).
 JVM_OPTS=(-Xms1g -Xmx1g -Dorg.jboss.logging.provider=jdk)
 
@@ -79,12 +97,22 @@ bench() { "$JAVA" "${JVM_OPTS[@]}" -cp "$JAR" io.vigil.bench.LogsBench "$@"; }
 # CPU seconds (user + system) Elasticsearch and Kafka have used so far, from /proc: "ES KAFKA".
 ES_PID=$(cat "$WORK/es/es.pid")
 KAFKA_PID=$(cat "$WORK/kafka/kafka.pid")
+# The timed Vigil JVMs measure the services' CPU per phase themselves (LogsBench's Phase), and profile each phase alone.
+PHASE_OPTS=(-Dbench.es.pid="$ES_PID" -Dbench.kafka.pid="$KAFKA_PID" -Dbench.clk.tck="$(getconf CLK_TCK)"
+  -Dbench.warmup.passes="$WARMUP_PASSES")
+[[ "${JFR:-0}" != 1 ]] || { mkdir -p "$WORK/jfr"; PHASE_OPTS+=(-Dbench.jfr.dir="$WORK/jfr"); }
+timed() { "$JAVA" "${JVM_OPTS[@]}" "${PHASE_OPTS[@]}" -cp "$JAR" io.vigil.bench.LogsBench "$@"; }
 proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
-services_cpu() { echo "$(proc_cpu "$ES_PID") $(proc_cpu "$KAFKA_PID")"; }
-cpu_used() { # cpu_used "ES0 KAFKA0": what the services used since, as "es_cpu_s=… kafka_cpu_s=…"
+# The machine's busy CPU seconds since boot (/proc/stat: user nice system irq softirq steal).
+machine_cpu() { awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { printf "%.1f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
+services_cpu() { echo "$(proc_cpu "$ES_PID") $(proc_cpu "$KAFKA_PID") $(machine_cpu)"; }
+# cpu_used "ES0 KAFKA0 MACHINE0": what the services used since, and the rest of the machine (curl included), as
+# "es_cpu_s=… kafka_cpu_s=… other_cpu_s=…"; other_cpu_s well above curl's own second or so means the shared machine was busy.
+cpu_used() {
   local now
   now=$(services_cpu)
-  awk -v a="$1" -v b="$now" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "es_cpu_s=%.1f kafka_cpu_s=%.1f", y[1] - x[1], y[2] - x[2] }'
+  awk -v a="$1" -v b="$now" 'BEGIN { split(a, x, " "); split(b, y, " "); es = y[1] - x[1]; k = y[2] - x[2]
+    printf "es_cpu_s=%.1f kafka_cpu_s=%.1f other_cpu_s=%.1f", es, k, y[3] - x[3] - es - k }'
 }
 
 echo
@@ -148,8 +176,9 @@ baseline() { # baseline NAME
 }
 
 echo
-echo "== warm-up: the first $WARMUP requests into a throwaway prefix (not timed; Elasticsearch's JIT would count against curl (1))"
+echo "== warm-up of Elasticsearch: $WARMUP bulk requests into a throwaway prefix (not timed; its JIT would count against curl (1))"
 WARM="$WORK/warmup"
+[[ $WARMUP != all ]] || WARMUP=$REQUESTS
 if ((WARMUP > 0)); then
   mkdir -p "$WARM"
   bench templates "$ES" bench-warmup 2>"$WORK/templates-warmup.log"
@@ -165,45 +194,32 @@ echo "== curl _bulk (1)"
 baseline curl1
 
 echo
-echo "== shipper alone: file → Kafka (bench.logs.shipper) acknowledged"
+echo "== shipper alone: file → Kafka (bench.logs.shipper) acknowledged; cold (bench.logs.shipper.cold), warm-up passes, then warm"
 bench topic "$BOOTSTRAP" bench.logs.shipper 2>/dev/null
 echo "load before: $(uptime)"
-CPU0=$(services_cpu)
-bench ship "$SLOWLOG" "$WORK/checkpoints-ship" "$BOOTSTRAP" bench.logs.shipper "$N" 2>"$WORK/ship.log" | tee "$WORK/ship.out"
-USED=$(cpu_used "$CPU0")
+timed ship "$SLOWLOG" "$WORK/checkpoints-ship" "$BOOTSTRAP" bench.logs.shipper "$N" 2>"$WORK/ship.log" | tee "$WORK/ship.out"
 echo "load after:  $(uptime)"
-RESULTS+=("$(grep '^RESULT' "$WORK/ship.out") $USED")
+RESULTS+=("$(grep '^RESULT ' "$WORK/ship.out")")
 
 echo
-echo "== Vigil: shipper → Kafka (vigil.logs) → LogsConsumer → Elasticsearch"
+echo "== Vigil: shipper → Kafka (vigil.logs) → LogsConsumer → Elasticsearch; cold (vigil.logs.cold, bench-vigil-cold),"
+echo "   warm-up passes, then warm"
 bench topic "$BOOTSTRAP" vigil.logs 2>/dev/null
-jfr=()
-jfr_index=()
-[[ "${JFR:-0}" != 1 ]] || jfr=(-XX:StartFlightRecording:filename="$WORK/pipeline.jfr",settings=profile)
-[[ "${JFR:-0}" != 1 ]] || jfr_index=(-XX:StartFlightRecording:filename="$WORK/index.jfr",settings=profile)
 echo "load before: $(uptime)"
-CPU0=$(services_cpu)
-"$JAVA" "${JVM_OPTS[@]}" "${jfr[@]}" -cp "$JAR" io.vigil.bench.LogsBench pipeline "$SLOWLOG" "$WORK/checkpoints-pipeline" \
-  "$BOOTSTRAP" vigil.logs "$ES" bench-vigil "$N" 2>"$WORK/pipeline.log" | tee "$WORK/pipeline.out"
-USED=$(cpu_used "$CPU0")
+timed pipeline "$SLOWLOG" "$WORK/checkpoints-pipeline" "$BOOTSTRAP" vigil.logs "$ES" bench-vigil "$N" \
+  2>"$WORK/pipeline.log" | tee "$WORK/pipeline.out"
 echo "load after:  $(uptime)"
 count bench-vigil
-RESULTS+=("$(grep '^RESULT' "$WORK/pipeline.out") $USED")
+RESULTS+=("$(grep '^RESULT ' "$WORK/pipeline.out")")
 
 echo
-echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the shipper above) → Elasticsearch;"
-echo "   then again in the same JVM, warm (fresh group, prefix bench-warm-index)"
+echo "== indexer alone: LogsConsumer draining bench.logs.shipper (filled by the warm shipper above) → Elasticsearch;"
+echo "   cold (bench-index-cold), warm-up passes, then warm (fresh group, bench-index)"
 echo "load before: $(uptime)"
-CPU0=$(services_cpu)
-"$JAVA" "${JVM_OPTS[@]}" "${jfr_index[@]}" -cp "$JAR" io.vigil.bench.LogsBench index "$BOOTSTRAP" bench.logs.shipper "$ES" \
-  bench-index "$N" bench-warm-index 2>"$WORK/index.log" | tee "$WORK/index.out"
-USED=$(cpu_used "$CPU0")
+timed index "$BOOTSTRAP" bench.logs.shipper "$ES" bench-index "$N" 2>"$WORK/index.log" | tee "$WORK/index.out"
 echo "load after:  $(uptime)"
 count bench-index
-count bench-warm-index
-# The CPU figures of the services cover both drains; the JVM's own are per drain.
-RESULTS+=("$(grep '^RESULT indexer ' "$WORK/index.out") (services, both drains:) $USED")
-RESULTS+=("$(grep '^RESULT indexer_warm ' "$WORK/index.out")")
+RESULTS+=("$(grep '^RESULT ' "$WORK/index.out")")
 
 echo
 echo "== curl _bulk (2)"
@@ -215,16 +231,16 @@ printf '%s\n' "${RESULTS[@]}"
 printf '%s\n' "${RESULTS[@]}" | awk '
   function field(name,   i, a) { for (i = 1; i <= NF; i++) if ($i ~ "^" name "=") { split($i, a, "="); return a[2] } }
   /^RESULT curl_bulk/ { base[++nb] = field("docs_per_s") }
-  /^RESULT vigil/     { v = field("docs_per_s") }
-  /^RESULT shipper/   { s = field("entries_per_s") }
-  /^RESULT indexer /  { x = field("docs_per_s") }
-  /^RESULT indexer_warm/ { xw = field("docs_per_s") }
+  { r[$2] = ($2 ~ /^shipper/) ? field("entries_per_s") : field("docs_per_s") }
   END {
-    printf "Vigil %.0f docs/s; ratio vs curl (1) %.2f, vs curl (2) %.2f, vs mean of both %.2f\n",
-      v, v / base[1], v / base[2], v / ((base[1] + base[2]) / 2)
-    printf "shipper alone (file → Kafka acknowledged): %.0f entries/s\n", s
-    printf "indexer alone (Kafka → Elasticsearch): %.0f docs/s; ratio vs mean of both curl runs %.2f\n", x, x / ((base[1] + base[2]) / 2)
-    printf "indexer alone, warm JVM: %.0f docs/s; ratio vs mean of both curl runs %.2f\n", xw, xw / ((base[1] + base[2]) / 2)
+    m = (base[1] + base[2]) / 2
+    printf "Vigil end to end, warm JVM: %.0f docs/s; ratio vs curl (1) %.2f, vs curl (2) %.2f, vs mean of both %.2f\n",
+      r["vigil"], r["vigil"] / base[1], r["vigil"] / base[2], r["vigil"] / m
+    printf "Vigil end to end, cold JVM: %.0f docs/s; ratio vs curl (1) %.2f, vs curl (2) %.2f, vs mean of both %.2f\n",
+      r["vigil_cold"], r["vigil_cold"] / base[1], r["vigil_cold"] / base[2], r["vigil_cold"] / m
+    printf "shipper alone (file → Kafka acknowledged): %.0f entries/s warm, %.0f cold\n", r["shipper"], r["shipper_cold"]
+    printf "indexer alone (Kafka → Elasticsearch): %.0f docs/s warm (ratio vs mean of both curl runs %.2f), %.0f cold (%.2f)\n",
+      r["indexer"], r["indexer"] / m, r["indexer_cold"], r["indexer_cold"] / m
   }'
 date -u
 uptime

@@ -1,11 +1,5 @@
 package io.vigil.bench;
 
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.json.JsonpMapper;
-import co.elastic.clients.json.NdJsonpSerializable;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.util.BinaryData;
 import io.vigil.collector.logs.BatchSink;
 import io.vigil.collector.logs.CheckpointStore;
 import io.vigil.collector.logs.EncodedBatch;
@@ -14,6 +8,7 @@ import io.vigil.collector.logs.LogShipper;
 import io.vigil.collector.logs.LogShippers;
 import io.vigil.collector.logs.LogsFile;
 import io.vigil.collector.logs.ShipperSettings;
+import io.vigil.logs.index.BulkBody;
 import io.vigil.logs.index.BulkIndexer;
 import io.vigil.logs.index.ElasticsearchConnection;
 import io.vigil.logs.index.ElasticsearchSettings;
@@ -30,19 +25,18 @@ import io.vigil.logs.wire.LogKind;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,22 +45,33 @@ import java.util.function.LongSupplier;
  *   documents SLOWLOG CHECKPOINTS ES_PREFIX OUTDIR
  *       runs the shipper (LogShippers.build, default settings) over SLOWLOG into memory instead of Kafka,
  *       decodes every batch as the logs consumer does (LogBatchJson), turns it into documents with
- *       LogDocuments, and writes the bulk requests BulkIndexer would send for them (the Elasticsearch client's
- *       own NDJSON serialisation, 2000 documents a request: the default vigil.logs.batch-documents) as
+ *       LogDocuments, and writes the bulk requests BulkIndexer would send for them (BulkBody, 2000 documents a
+ *       request: the default vigil.logs.batch-documents) as
  *       OUTDIR/bulk-NNNNN.ndjson, the document count as OUTDIR/documents.txt
  *   templates ES_URL PREFIX
  *       Vigil's index templates (1 shard, 0 replicas) for PREFIX, as the logs role puts them
  *   topic BOOTSTRAP TOPIC
  *       creates TOPIC (3 partitions, like the test bed's auto-created topics)
  *   ship SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC EXPECTED
- *       times the shipper alone: from start until Kafka has acknowledged EXPECTED slow queries
+ *       times the shipper alone: from start until Kafka has acknowledged EXPECTED slow queries; first cold (a fresh
+ *       JVM) into TOPIC.cold with CHECKPOINTS-cold, then warm (same JVM, new shipper and producer) into TOPIC
  *   pipeline SLOWLOG CHECKPOINTS BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
- *       starts the shipper and a LogsConsumer (fresh group) together and times until the consumer's
- *       documentsIndexed() reaches EXPECTED
- *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED WARM_PREFIX
- *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled; then the
- *       same again in the same, now warm, JVM into WARM_PREFIX
+ *       starts the shipper and a LogsConsumer (fresh group) and times until the consumer's documentsIndexed()
+ *       reaches EXPECTED; first cold into TOPIC.cold and PREFIX-cold (checked and dropped), both started inside the
+ *       timed span, then warm (same JVM, new shipper, consumer, producer and connection) into TOPIC and PREFIX, the
+ *       consumer subscribed (templates in place, partitions assigned) before the clock starts with the shipper
+ *   index BOOTSTRAP TOPIC ES_URL PREFIX EXPECTED
+ *       the indexer alone: a LogsConsumer (fresh group) draining a topic the shipper has already filled; cold into
+ *       PREFIX-cold (checked and dropped), then warm into PREFIX
  * </pre>
+ * Every timed phase is reported as a {@code RESULT} line with this JVM's CPU seconds and, given
+ * {@code -Dbench.es.pid} and {@code -Dbench.kafka.pid}, those of Elasticsearch and Kafka during that phase. With
+ * {@code -Dbench.jfr.dir=DIR} each phase is recorded with JFR's {@code profile} settings into DIR/NAME.jfr.
+ *
+ * <p>Why a warm phase: a collector and a server run for weeks, so their JIT has long compiled the code of the
+ * log path; Elasticsearch too gets untimed warm-up requests before the baseline. The cold phase is the warm-up: the
+ * same work, the whole log once, in the same JVM, with its own topic, index prefix and checkpoints, so that the
+ * warm phase starts from nothing but JIT-compiled code and loaded classes.
  * The shipper's source is always host {@value #HOST}, instance {@value #INSTANCE}, cluster {@value #CLUSTER}, so
  * that document ids (source key, file identity, offset) are the same in the baseline and in the Vigil run.
  */
@@ -82,25 +87,65 @@ public final class LogsBench {
     static final int SHARDS = 1;
     static final int REPLICAS = 0;
     static final int RETENTION_DAYS = 14;
+    /**
+     * Whole loads done before the warm one ({@code -Dbench.warmup.passes}): the first is the cold run; the JIT
+     * still compiles the hottest methods again during the second.
+     */
+    static final int WARM_UP_PASSES = Integer.getInteger("bench.warmup.passes", 1);
 
     public static void main(String[] args) throws Exception {
+        kafkaLogsAtInfo();
         switch (args.length == 0 ? "" : args[0]) {
             case "documents" -> documents(Path.of(args[1]), Path.of(args[2]), args[3], Path.of(args[4]));
             case "templates" -> templates(args[1], args[2]);
             case "topic" -> topic(args[1], args[2]);
-            case "ship" -> ship(Path.of(args[1]), Path.of(args[2]), args[3], args[4], Long.parseLong(args[5]));
-            case "pipeline" -> pipeline(Path.of(args[1]), Path.of(args[2]), args[3], args[4], args[5], args[6],
-                    Long.parseLong(args[7]), "vigil");
+            case "ship" -> {
+                Path checkpoints = Path.of(args[2]);
+                long expected = Long.parseLong(args[5]);
+                for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                    String suffix = pass == 0 ? "cold" : "warmup" + pass;
+                    topic(args[3], args[4] + "." + suffix);
+                    ship(Path.of(args[1]), Path.of(checkpoints + "-" + suffix), args[3], args[4] + "." + suffix, expected,
+                            "shipper_" + suffix);
+                }
+                ship(Path.of(args[1]), checkpoints, args[3], args[4], expected, "shipper");
+            }
+            case "pipeline" -> {
+                Path slowLog = Path.of(args[1]);
+                Path checkpoints = Path.of(args[2]);
+                long expected = Long.parseLong(args[7]);
+                for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                    String suffix = pass == 0 ? "cold" : "warmup" + pass;
+                    topic(args[3], args[4] + "." + suffix);
+                    pipeline(slowLog, Path.of(checkpoints + "-" + suffix), args[3], args[4] + "." + suffix, args[5],
+                            args[6] + "-" + suffix, expected, "vigil_" + suffix, false);
+                    checkAndDrop(args[5], args[6] + "-" + suffix, expected);
+                }
+                pipeline(slowLog, checkpoints, args[3], args[4], args[5], args[6], expected, "vigil", true);
+            }
             case "index" -> {
-                // Cold, as in the other loads; then again in the same JVM (fresh group, WARM_PREFIX): the JIT's share.
-                pipeline(null, null, args[1], args[2], args[3], args[4], Long.parseLong(args[5]), "indexer");
-                pipeline(null, null, args[1], args[2], args[3], args[6], Long.parseLong(args[5]), "indexer_warm");
+                long expected = Long.parseLong(args[5]);
+                for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                    String suffix = pass == 0 ? "cold" : "warmup" + pass;
+                    pipeline(null, null, args[1], args[2], args[3], args[4] + "-" + suffix, expected, "indexer_" + suffix, false);
+                    checkAndDrop(args[3], args[4] + "-" + suffix, expected);
+                }
+                pipeline(null, null, args[1], args[2], args[3], args[4], expected, "indexer", false);
             }
             default -> {
                 System.err.println("usage: LogsBench documents|templates|topic|ship|pipeline … (see the class comment)");
                 System.exit(2);
             }
         }
+    }
+
+    /**
+     * Kafka's clients log through slf4j to the JBoss LogManager, which lets every level through when it is not the
+     * JVM's log manager, as in this plain JVM: the clients would format their debug and trace messages, and throw
+     * them away, on every request. The server and the collector run at INFO; so does this.
+     */
+    private static void kafkaLogsAtInfo() {
+        org.jboss.logmanager.LogContext.getSystemLogContext().getLogger("").setLevel(java.util.logging.Level.INFO);
     }
 
     static LogShipper shipper(Path slowLog, Path checkpoints, BatchSink sink) throws IOException {
@@ -142,23 +187,17 @@ public final class LogsBench {
             all.addAll(converted.documents());
             unplaced += converted.unplaced().size();
         }
-        // As BulkIndexer sends them: create operations under the derived ids, serialised by the client's mapper
-        // (ElasticsearchConnection uses a default JacksonJsonpMapper), one NDJSON line per serialisable.
-        JsonpMapper mapper = new JacksonJsonpMapper();
+        // As BulkIndexer sends them: BulkBody, create operations under the derived ids, the documents' JSON as written once.
         int requests = 0;
         long bytes = 0;
         long maxRequest = 0;
         for (int from = 0; from < all.size(); from += BATCH_DOCUMENTS) {
-            var ops = new ArrayList<BulkOperation>();
-            for (LogDocument d : all.subList(from, Math.min(all.size(), from + BATCH_DOCUMENTS))) {
-                ops.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
-            }
-            var request = BulkRequest.of(b -> b.operations(ops));
+            var body = BulkBody.of(all.subList(from, Math.min(all.size(), from + BATCH_DOCUMENTS)));
             Path file = outDir.resolve(String.format(Locale.ROOT, "bulk-%05d.ndjson", ++requests));
-            long n;
             try (OutputStream out = Files.newOutputStream(file)) {
-                n = writeNdJson(out, request, mapper);
+                body.writeTo(out);
             }
+            long n = body.size();
             if (n > BATCH_MAX_BYTES) {
                 throw new IllegalStateException(file + " has " + n + " bytes, more than Vigil's bulk limit: split differently");
             }
@@ -169,28 +208,6 @@ public final class LogsBench {
                         + " documents; %d bytes of NDJSON (%.0f per document, largest request %d)%n",
                 all.size(), unplaced, requests, BATCH_DOCUMENTS, bytes, (double) bytes / all.size(), maxRequest);
         Files.writeString(outDir.resolve("documents.txt"), Long.toString(all.size()));
-    }
-
-    /** What the client's transport does with an NdJsonpSerializable body (ElasticsearchTransportBase). */
-    private static long writeNdJson(OutputStream out, NdJsonpSerializable body, JsonpMapper mapper) throws IOException {
-        long n = 0;
-        for (Iterator<?> it = body._serializables(); it.hasNext(); ) {
-            Object item = it.next();
-            if (item == null) {
-                continue;
-            }
-            if (item instanceof NdJsonpSerializable nd && item != body) {
-                n += writeNdJson(out, nd, mapper);
-            } else {
-                ByteBuffer b = BinaryData.of(item, mapper).asByteBuffer();
-                byte[] a = new byte[b.remaining()];
-                b.get(a);
-                out.write(a);
-                out.write('\n');
-                n += a.length + 1;
-            }
-        }
-        return n;
     }
 
     static IndexTemplates indexTemplates(ElasticsearchConnection es, IndexNames names) {
@@ -217,27 +234,33 @@ public final class LogsBench {
         return new KafkaLogPublisher(bootstrap, topic, ShipperSettings.DEFAULTS.batchMaxBytes());
     }
 
-    static void ship(Path slowLog, Path checkpoints, String bootstrap, String topic, long expected) throws Exception {
+    static void ship(Path slowLog, Path checkpoints, String bootstrap, String topic, long expected, String name)
+            throws Exception {
         try (var publisher = publisher(bootstrap, topic)) {
-            double cpu0 = cpuSeconds();
+            var phase = Phase.start(name);
             long t0 = System.nanoTime();
             try (LogShipper shipper = shipper(slowLog, checkpoints, publisher)) {
                 shipper.start();
                 long lastButOne = waitFor(() -> shipper.counters().slowQueries(), expected - 1, "slow queries acknowledged", t0);
                 long end = waitFor(() -> shipper.counters().slowQueries(), expected, "slow queries acknowledged", t0);
+                String cpu = phase.end();
                 double secs = (end - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "RESULT shipper entries=%d seconds=%.3f entries_per_s=%.0f jvm_cpu_s=%.1f"
+                System.out.printf(Locale.ROOT, "RESULT %s entries=%d seconds=%.3f entries_per_s=%.0f %s"
                                 + " (all but the held last entry: %.3f s, %.0f/s) batches=%d bytes=%d send_failures=%d%n",
-                        expected, secs, expected / secs, cpuSeconds() - cpu0, (lastButOne - t0) / 1e9,
+                        name, expected, secs, expected / secs, cpu, (lastButOne - t0) / 1e9,
                         (expected - 1) / ((lastButOne - t0) / 1e9),
                         shipper.counters().batches(), shipper.counters().bytes(), shipper.counters().sendFailures());
             }
         }
     }
 
-    /** With {@code slowLog} null, the indexer alone: the topic holds the batches already. */
+    /**
+     * With {@code slowLog} null, the indexer alone: the topic holds the batches already. With {@code subscribed}, the
+     * consumer is started and has joined its group before the clock starts, as the logs role of a running server
+     * has; else both start inside the timed span.
+     */
     static void pipeline(Path slowLog, Path checkpoints, String bootstrap, String topic, String url, String prefix,
-                         long expected, String name) throws Exception {
+                         long expected, String name, boolean subscribed) throws Exception {
         var names = new IndexNames(prefix);
         try (var es = new ElasticsearchConnection(ElasticsearchSettings.of(url));
              var publisher = publisher(bootstrap, topic)) {
@@ -248,13 +271,20 @@ public final class LogsBench {
                     new BulkIndexer(es.client(), BATCH_DOCUMENTS, BATCH_MAX_BYTES));
             LogShipper shipper = slowLog == null ? null : shipper(slowLog, checkpoints, publisher);
             LongSupplier shippedCount = shipper == null ? () -> expected : () -> shipper.counters().slowQueries();
-            double cpu0 = cpuSeconds();
-            long t0 = System.nanoTime();
+            Phase phase = null;
             try {
+                if (subscribed) {
+                    consumer.start();
+                    awaitAssignment(bootstrap, settings.group());
+                }
+                phase = Phase.start(name);
+                long t0 = System.nanoTime();
                 if (shipper != null) {
                     shipper.start();
                 }
-                consumer.start();
+                if (!subscribed) {
+                    consumer.start();
+                }
                 long shipped = -1;
                 long firstIndexed = -1;
                 long lastButOne = -1;
@@ -282,18 +312,22 @@ public final class LogsBench {
                     Thread.sleep(2);
                 }
                 long end = System.nanoTime();
+                String cpu = phase.end();
                 shipped = shipped < 0 ? end : shipped;
                 lastButOne = lastButOne < 0 ? end : lastButOne;
                 double secs = (end - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f jvm_cpu_s=%.1f"
+                System.out.printf(Locale.ROOT, "RESULT %s documents=%d seconds=%.3f docs_per_s=%.0f %s"
                                 + " (first documents indexed at %.3f s; all but the held last entry: %.3f s, %.0f/s;"
                                 + " shipper done at %.3f s) batches=%d existing=%d rejected=%d parse_errors=%d retries=%d%n",
-                        name, expected, secs, expected / secs, cpuSeconds() - cpu0,
+                        name, expected, secs, expected / secs, cpu,
                         (firstIndexed - t0) / 1e9,
                         (lastButOne - t0) / 1e9, (expected - 1) / ((lastButOne - t0) / 1e9),
                         (shipped - t0) / 1e9, consumer.batchesConsumed(), consumer.documentsExisting(),
                         consumer.documentsRejected(), consumer.parseErrors(), consumer.retries());
             } finally {
+                if (phase != null) {
+                    phase.abandon();
+                }
                 if (shipper != null) {
                     shipper.close();
                 }
@@ -302,9 +336,49 @@ public final class LogsBench {
         }
     }
 
-    /** CPU seconds of this JVM so far, every thread (JIT and GC too). */
-    static double cpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    /** Waits until a member of the consumer group has partitions assigned: it has joined and reads. */
+    static void awaitAssignment(String bootstrap, String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long t0 = System.nanoTime();
+            while (!assigned(admin, group)) {
+                if (System.nanoTime() - t0 > 60_000_000_000L) {
+                    throw new IllegalStateException("the logs consumer of group " + group + " got no partitions within 60 s");
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static boolean assigned(Admin admin, String group) throws InterruptedException {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get().members().stream()
+                    .anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return false; // not joined yet
+            }
+            throw new IllegalStateException("cannot describe consumer group " + group, e.getCause());
+        }
+    }
+
+    /**
+     * After a cold phase: Elasticsearch must hold exactly {@code expected} documents under {@code prefix}; then its
+     * indices are deleted, so that neither their merges nor their memory weigh on the warm phase.
+     */
+    static void checkAndDrop(String url, String prefix, long expected) throws Exception {
+        try (var es = new ElasticsearchConnection(ElasticsearchSettings.of(url))) {
+            var client = es.client();
+            String pattern = prefix + "-*";
+            client.indices().refresh(r -> r.index(pattern));
+            long n = client.count(c -> c.index(pattern)).count();
+            if (n != expected) {
+                throw new IllegalStateException(prefix + ": Elasticsearch holds " + n + " documents, expected " + expected);
+            }
+            // By name: Elasticsearch 8 refuses to delete indices by wildcard (action.destructive_requires_name).
+            var indices = client.indices().get(g -> g.index(pattern)).result().keySet();
+            client.indices().delete(d -> d.index(List.copyOf(indices)));
+            System.out.printf(Locale.ROOT, "documents in %s: %d (checked, indices %s dropped)%n", pattern, n, indices);
+        }
     }
 
     /** Waits until {@code value} reaches {@code target}; returns System.nanoTime() then. */

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.function.LongSupplier;
  * once Kafka has them.
  *
  * <p>An entry is complete once the next one begins. The last entry of the file is held until then, or until
- * the file has been quiet for the quiet period (servers write an entry at once). A line without its newline
+ * the file has been quiet for the quiet period (servers write an entry at once), counted from the file's last
+ * modification: the end of a file nobody has written for that long is shipped at once. A line without its newline
  * is held until the newline comes. A file rotated away (or deleted) is followed while it grows; once it has
  * been still for the rotation grace, the rest of it is shipped, a last line without newline too, and the
  * shipper moves on to the file the path names now.
@@ -47,8 +49,14 @@ public final class FileShipper implements ShippingSource {
     private String heldFileId;
     private long heldEnd;
 
+    /**
+     * @param nanoTime the clock of the quiet period and the rotation grace
+     * @param wall     the clock the file's modification time is compared with: a file not written for the quiet
+     *                 period by then is quiet already when first read to its end
+     */
     public FileShipper(LogSource source, Path path, LogFormat format, BatchSink sink, CheckpointStore checkpoints,
-                       ShipperSettings settings, ShipperCounters counters, LongSupplier nanoTime) throws IOException {
+                       ShipperSettings settings, ShipperCounters counters, LongSupplier nanoTime, Clock wall)
+            throws IOException {
         this.source = source;
         this.path = path;
         this.format = format;
@@ -57,7 +65,7 @@ public final class FileShipper implements ShippingSource {
         this.settings = settings;
         this.counters = counters;
         this.nanoTime = nanoTime;
-        this.tailer = new FileTailer(path, checkpoints.load(source.key()));
+        this.tailer = new FileTailer(path, checkpoints.load(source.key()), wall);
     }
 
     @Override
@@ -120,7 +128,8 @@ public final class FileShipper implements ShippingSource {
 
     /**
      * Every item but the last, which may still be written: it is held until the next begins, the file has been
-     * quiet for the quiet period, or the file is finished. A read that cannot grow is shipped whole.
+     * quiet for the quiet period, or the file is finished. A read that cannot grow is shipped whole. However many
+     * entries the read holds, all go: {@link #ship} cuts them into batches.
      */
     private Cut cut(FileTailer.Window w, List<ShipItem> items, int parseLength, boolean finished, boolean canGrow) {
         long parsedEnd = w.start() + parseLength;
@@ -139,11 +148,6 @@ public final class FileShipper implements ShippingSource {
                 heldFileId = w.fileId();
                 heldEnd = parsedEnd;
             }
-        }
-        if (cut.items().size() > settings.batchMaxEntries()) {
-            held = null;
-            return new Cut(cut.items().subList(0, settings.batchMaxEntries()),
-                    cut.items().get(settings.batchMaxEntries()).offset());
         }
         return cut;
     }
@@ -165,7 +169,8 @@ public final class FileShipper implements ShippingSource {
         long now = nanoTime.getAsLong();
         if (w.end() != lastSeenEnd) {
             lastSeenEnd = w.end();
-            lastChange = now;
+            // Written long before this read (a backlog, a restart): the quiet time counts from the last write.
+            lastChange = now - w.unchangedNanos();
         }
     }
 
@@ -173,7 +178,21 @@ public final class FileShipper implements ShippingSource {
         return lastSeenEnd >= 0 && nanoTime.getAsLong() - lastChange >= d.toNanos();
     }
 
+    /**
+     * Ships {@code items}, read from {@code start} to {@code end}, in batches of at most the configured entries: a
+     * read of a megabyte holds a few thousand entries, and every one is parsed and fingerprinted once, not again
+     * in the next poll. The checkpoint moves after each batch Kafka has.
+     */
     private void ship(String fileId, long start, long end, List<ShipItem> items) throws IOException, ShipException {
+        int per = settings.batchMaxEntries();
+        for (int from = 0; from == 0 || from < items.size(); from += per) {
+            int to = Math.min(items.size(), from + per);
+            shipBatches(fileId, from == 0 ? start : items.get(from).offset(), to == items.size() ? end : items.get(to).offset(),
+                    items.subList(from, to));
+        }
+    }
+
+    private void shipBatches(String fileId, long start, long end, List<ShipItem> items) throws IOException, ShipException {
         var batches = BatchPacker.pack(items, settings.batchMaxBytes(), (all, from, to) -> batch(fileId,
                 from == 0 ? start : all.get(from).offset(), to == all.size() ? end : all.get(to).offset(),
                 all.subList(from, to)));

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 final class FileTailer implements AutoCloseable {
 
     private final Path path;
+    private final Clock wall;
     private Checkpoint resumeFrom;
     private FileChannel channel;
     private FileIdentity identity;
@@ -29,10 +31,14 @@ final class FileTailer implements AutoCloseable {
     private static final int SMALL_BUFFER = 64 << 10;
     private byte[] buffer = new byte[SMALL_BUFFER];
 
-    /** @param resumeFrom the last checkpoint of this path, or null to start at the beginning of the file */
-    FileTailer(Path path, Checkpoint resumeFrom) {
+    /**
+     * @param resumeFrom the last checkpoint of this path, or null to start at the beginning of the file
+     * @param wall       the clock file modification times are compared with
+     */
+    FileTailer(Path path, Checkpoint resumeFrom, Clock wall) {
         this.path = path;
         this.resumeFrom = resumeFrom;
+        this.wall = wall;
     }
 
     /** Bytes available after the position, up to {@code maxBytes}; {@link Window#complete()} ends after the last newline. */
@@ -46,7 +52,7 @@ final class FileTailer implements AutoCloseable {
         long size = channel.size();
         if (size < position) {
             if (!detached) {
-                return new Window(identity.toString(), position, buffer, 0, 0, false, false, true);
+                return new Window(identity.toString(), position, buffer, 0, 0, false, false, true, 0);
             }
             // A rotated-away file that shrank is no longer ours to follow.
             size = position;
@@ -68,7 +74,19 @@ final class FileTailer implements AutoCloseable {
         while (complete > 0 && buffer[complete - 1] != '\n') {
             complete--;
         }
-        return new Window(identity.toString(), position, buffer, complete, n, position + n >= size, detached, false);
+        boolean atEnd = position + n >= size;
+        return new Window(identity.toString(), position, buffer, complete, n, atEnd, detached, false,
+                atEnd && !detached ? unchangedNanos() : 0);
+    }
+
+    /** How long the file the path names has not been written, by its modification time; 0 if it is in the future. */
+    private long unchangedNanos() throws IOException {
+        try {
+            long millis = wall.millis() - Files.getLastModifiedTime(path).toMillis();
+            return Math.max(0, millis) * 1_000_000;
+        } catch (NoSuchFileException e) {
+            return 0; // gone since: the next read finds out
+        }
     }
 
     /** Everything before {@code offset} is shipped. */
@@ -180,11 +198,13 @@ final class FileTailer implements AutoCloseable {
      * @param atEnd     nothing more in the file right now
      * @param detached  the path names another file now, or none: this one was rotated away or deleted
      * @param truncated the file is shorter than the position: it was truncated in place
+     * @param unchangedNanos at the end of a file the path still names, how long it had not been written when read
+     *                       (its modification time); else 0
      */
     record Window(String fileId, long start, byte[] bytes, int complete, int length, boolean atEnd, boolean detached,
-                  boolean truncated) {
+                  boolean truncated, long unchangedNanos) {
 
-        static final Window ABSENT = new Window(null, 0, new byte[0], 0, 0, true, false, false);
+        static final Window ABSENT = new Window(null, 0, new byte[0], 0, 0, true, false, false, 0);
 
         boolean absent() {
             return fileId == null;

@@ -48,7 +48,7 @@ public final class LogShippers {
                     checkpoints.startAtEndIfNew(source.key(), f.path());
                 }
                 sources.add(new FileShipper(source, f.path(), format(f.kind(), settings), sink, checkpoints, settings,
-                        counters, System::nanoTime));
+                        counters, System::nanoTime, Clock.systemUTC()));
             }
         } catch (IOException e) {
             sources.forEach(ShippingSource::close);

@@ -7,9 +7,6 @@ import io.vigil.logs.slowlog.SlowLogEntry;
 import io.vigil.logs.slowlog.SlowLogParser;
 import io.vigil.logs.wire.ShippedSlowQuery;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,14 +32,10 @@ public final class SlowLogFormat implements LogFormat {
     public List<ShipItem> parse(byte[] bytes, int length, long baseOffset, String file) {
         var items = new ArrayList<ShipItem>();
         var parser = new SlowLogParser(file, maxLine);
-        try {
-            var stats = parser.parse(new ByteArrayInputStream(bytes, 0, length), entry -> items.add(ship(entry, baseOffset)));
-            // The parser keeps the first errors of a run; a window is far smaller than that many entries.
-            for (ParseError e : stats.errors()) {
-                items.add(new ShipItem.Malformed(new ParseError(file, baseOffset + e.offset(), e.reason())));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading bytes from memory cannot fail", e);
+        var stats = parser.parse(bytes, length, entry -> items.add(ship(entry, baseOffset)));
+        // The parser keeps the first errors of a run; a window is far smaller than that many entries.
+        for (ParseError e : stats.errors()) {
+            items.add(new ShipItem.Malformed(new ParseError(file, baseOffset + e.offset(), e.reason())));
         }
         items.sort(Comparator.comparingLong(ShipItem::offset));
         return items;

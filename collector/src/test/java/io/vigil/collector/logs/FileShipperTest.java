@@ -16,6 +16,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -43,7 +44,7 @@ class FileShipperTest {
     private FileShipper shipper(Path file, LogKind kind, ShipperSettings settings) throws IOException {
         var source = new LogSource("db-host-1", "pay", "10.0.0.1:3306", kind, file.toString());
         return new FileShipper(source, file, LogShippers.format(kind, settings), sink, new CheckpointStore(dir.resolve("state")),
-                settings, counters, time);
+                settings, counters, time, time.wall());
     }
 
     private FileShipper slowShipper(Path file) throws IOException {
@@ -87,6 +88,21 @@ class FileShipperTest {
         assertThat(last.endOffset()).isEqualTo(Files.size(log));
         assertThat(last.fileId()).isEqualTo(FileIdentity.of(log).toString());
         assertThat(last.source().key()).isEqualTo("db-host-1:" + log);
+    }
+
+    @Test
+    void theLastEntryOfAFileNotWrittenForTheQuietPeriodGoesAtOnce() throws Exception {
+        Path log = dir.resolve("slow.log");
+        append(log, entries(0, 3));
+        Files.setLastModifiedTime(log, FileTime.from(time.wall().instant().minus(QUIET)));
+        try (var shipper = slowShipper(log)) {
+            pollUntilIdle(shipper);
+            assertThat(numbers(sink)).as("a file nobody wrote for the quiet period is complete").containsExactly(0, 1, 2);
+            append(log, entry(3) + entry(4)); // written now, by the wall clock's reckoning
+            Files.setLastModifiedTime(log, FileTime.from(time.wall().instant()));
+            pollUntilIdle(shipper);
+            assertThat(numbers(sink)).as("the last one may still be written").containsExactly(0, 1, 2, 3);
+        }
     }
 
     @Test
@@ -176,16 +192,18 @@ class FileShipperTest {
         Path log = dir.resolve("slow.log");
         append(log, entries(0, 50));
         var small = SETTINGS.withBatchMaxEntries(7);
+        // One read holds all 50 entries, shipped 7 a batch; Kafka goes down after the second batch.
         try (var first = shipper(log, LogKind.SLOW, small)) {
-            assertThat(first.poll()).isTrue();
-            assertThat(first.poll()).isTrue();
+            sink.refuseAfter(2);
+            assertThatThrownBy(first::poll).isInstanceOf(ShipException.class);
         }
         assertThat(numbers(sink)).containsExactlyElementsOf(upTo(14));
 
         // The second run finds Kafka refusing a batch: nothing may move until it is taken.
         Path checkpoint;
         try (var second = shipper(log, LogKind.SLOW, small)) {
-            assertThat(second.poll()).isTrue();
+            sink.refuseAfter(1);
+            assertThatThrownBy(second::poll).isInstanceOf(ShipException.class);
             try (var files = Files.list(dir.resolve("state"))) {
                 checkpoint = files.filter(f -> f.toString().endsWith(".checkpoint")).findFirst().orElseThrow();
             }
@@ -203,7 +221,7 @@ class FileShipperTest {
             drain(third);
         }
         assertThat(numbers(sink)).containsExactlyElementsOf(upTo(60));
-        assertThat(counters.sendFailures()).isEqualTo(1);
+        assertThat(counters.sendFailures()).isEqualTo(3);
     }
 
     @Test

@@ -16,13 +16,25 @@ final class RecordingSink implements BatchSink {
     final List<LogBatch> batches = new CopyOnWriteArrayList<>();
     final List<Integer> sizes = new CopyOnWriteArrayList<>();
     private volatile int refuseNext;
+    private volatile int acceptBeforeRefusing = -1;
 
     void refuseNext(int sends) {
         refuseNext = sends;
     }
 
+    /** Takes the next {@code sends} sends, then refuses one, as a broker that goes down in the middle of a poll. */
+    void refuseAfter(int sends) {
+        acceptBeforeRefusing = sends;
+    }
+
     @Override
     public void send(EncodedBatch batch) throws ShipException {
+        if (acceptBeforeRefusing == 0) {
+            acceptBeforeRefusing = -1;
+            refuseNext++;
+        } else if (acceptBeforeRefusing > 0) {
+            acceptBeforeRefusing--;
+        }
         if (refuseNext > 0) {
             refuseNext--;
             throw new ShipException("refused: broker down", null);

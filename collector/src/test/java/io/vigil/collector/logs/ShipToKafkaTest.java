@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,8 @@ class ShipToKafkaTest {
         var source = new LogSource("db-host-9", "shipper-it", "127.0.0.1:" + mariaDb.port(), LogKind.SLOW, slowLog.toString());
         try (var publisher = new KafkaLogPublisher(kafka.bootstrapServers(), topic, FAST.batchMaxBytes());
              var shipper = new LogShipper(List.of(new FileShipper(source, slowLog, LogShippers.format(LogKind.SLOW, FAST),
-                     publisher, new CheckpointStore(dir.resolve("state")), FAST, new ShipperCounters(), System::nanoTime)),
+                     publisher, new CheckpointStore(dir.resolve("state")), FAST, new ShipperCounters(), System::nanoTime,
+                     Clock.systemUTC())),
                      FAST, new ShipperCounters());
              var logs = new LogsTopic(kafka, topic)) {
             shipper.start();
@@ -191,7 +193,7 @@ class ShipToKafkaTest {
     private FileShipper fileShipper(Path log, BatchSink sink, Path state) throws IOException {
         var source = new LogSource("db-host-1", "pay", "10.0.0.1:3306", LogKind.SLOW, log.toString());
         return new FileShipper(source, log, LogShippers.format(LogKind.SLOW, FAST), sink, new CheckpointStore(state), FAST,
-                new ShipperCounters(), System::nanoTime);
+                new ShipperCounters(), System::nanoTime, Clock.systemUTC());
     }
 
     private static List<Integer> numbers(List<LogsTopic.Received> received) {

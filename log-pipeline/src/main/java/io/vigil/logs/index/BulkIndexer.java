@@ -1,13 +1,18 @@
 package io.vigil.logs.index;
 
-import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch._types.ErrorResponse;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.transport.ElasticsearchTransport;
+import co.elastic.clients.transport.Endpoint;
 import co.elastic.clients.transport.TransportException;
+import co.elastic.clients.transport.TransportOptions;
+import co.elastic.clients.transport.endpoints.SimpleEndpoint;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +39,10 @@ import org.jboss.logging.Logger;
  * <p>When one call needs several requests, the next one is serialised and sent while Elasticsearch still works
  * on the one before: at most two are in flight, and their outcomes are taken in order. Elasticsearch thus never
  * waits for the serialisation of the next request, and the serialisation never waits for Elasticsearch.
+ *
+ * <p>The request body is the documents' JSON as it was written once, framed by their actions ({@link BulkBody}),
+ * and goes through the client's transport (nodes, authentication, errors) and its parser for the answer; the
+ * client's own {@code bulk()} would serialise every document again through its JSON-P layer.
  */
 public final class BulkIndexer {
 
@@ -41,7 +50,13 @@ public final class BulkIndexer {
     /** How much of a refused document's source goes into the log line. */
     private static final int LOGGED_SOURCE_CHARS = 2000;
 
-    private final ElasticsearchAsyncClient client;
+    /** POST /_bulk with a body made by {@link BulkBody}; the answer parsed as the client's own bulk() parses it. */
+    private static final Endpoint<BinaryData, BulkResponse, ErrorResponse> BULK = new SimpleEndpoint<>("es/bulk",
+            body -> "POST", body -> "/_bulk", SimpleEndpoint.emptyMap(), SimpleEndpoint.emptyMap(),
+            SimpleEndpoint.emptyMap(), body -> body, BulkResponse._DESERIALIZER);
+
+    private final ElasticsearchTransport transport;
+    private final TransportOptions options;
     private final int maxDocuments;
     private final long maxBytes;
 
@@ -50,7 +65,8 @@ public final class BulkIndexer {
             throw new IllegalArgumentException("a bulk request carries at least 1 document and 1 byte, got " + maxDocuments
                     + " documents and " + maxBytes + " bytes");
         }
-        this.client = new ElasticsearchAsyncClient(client._transport(), client._transportOptions());
+        this.transport = client._transport();
+        this.options = client._transportOptions();
         this.maxDocuments = maxDocuments;
         this.maxBytes = maxBytes;
     }
@@ -64,10 +80,6 @@ public final class BulkIndexer {
      */
     public BulkOutcome index(List<LogDocument> documents) throws ElasticsearchUnavailableException {
         var outcome = BulkOutcome.NOTHING;
-        long[] sizes = new long[documents.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = estimatedBytes(documents.get(i).source());
-        }
         Sent previous = null;
         int from = 0;
         try {
@@ -75,9 +87,10 @@ public final class BulkIndexer {
                 int to = from;
                 long bytes = 0;
                 do {
-                    bytes += sizes[to];
+                    bytes += BulkBody.bytes(documents.get(to));
                     to++;
-                } while (to < documents.size() && to - from < maxDocuments && bytes + sizes[to] <= maxBytes);
+                } while (to < documents.size() && to - from < maxDocuments
+                        && bytes + BulkBody.bytes(documents.get(to)) <= maxBytes);
                 Sent sent = send(documents.subList(from, to));
                 if (previous != null) {
                     Sent waiting = previous;
@@ -132,13 +145,12 @@ public final class BulkIndexer {
     }
 
     private Sent send(List<LogDocument> chunk) throws ElasticsearchUnavailableException {
-        var operations = new ArrayList<BulkOperation>(chunk.size());
-        for (LogDocument d : chunk) {
-            operations.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
-        }
+        var body = BulkBody.of(chunk);
         try {
-            // Serialises the request on this thread; the answer comes on the HTTP client's.
-            return new Sent(chunk, client.bulk(b -> b.operations(operations)));
+            // The JSON content type makes the transport send the headers it sends with its own bulk requests.
+            var request = BinaryData.of(body.array(), 0, body.size(), ContentType.APPLICATION_JSON);
+            // The answer is parsed on the HTTP client's thread.
+            return new Sent(chunk, transport.performRequestAsync(request, BULK, options));
         } catch (RuntimeException e) {
             throw unavailable(chunk.size(), e);
         }
@@ -161,18 +173,28 @@ public final class BulkIndexer {
     }
 
     private static BulkOutcome outcomeOf(List<LogDocument> chunk, BulkResponse response) {
-        Map<String, LogDocument> byId = new HashMap<>();
-        chunk.forEach(d -> byId.put(d.index() + '/' + d.id(), d));
+        List<BulkResponseItem> items = response.items();
+        Map<String, LogDocument> byId = null;
         int created = 0;
         int existing = 0;
         int rejected = 0;
         var retry = new ArrayList<LogDocument>();
-        List<BulkResponseItem> items = response.items();
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
-            // Items come back in request order; the map guards against a server that reorders them.
-            LogDocument doc = item.id() != null && byId.containsKey(item.index() + '/' + item.id())
-                    ? byId.get(item.index() + '/' + item.id()) : chunk.get(i);
+            // Items come back in request order; the map, made only if one does not, guards against a server that reorders.
+            LogDocument doc = i < chunk.size() ? chunk.get(i) : null;
+            if (item.id() != null && (doc == null || !item.id().equals(doc.id()) || !item.index().equals(doc.index()))) {
+                if (byId == null) {
+                    byId = new HashMap<>();
+                    for (LogDocument d : chunk) {
+                        byId.put(d.index() + '/' + d.id(), d);
+                    }
+                }
+                doc = byId.getOrDefault(item.index() + '/' + item.id(), doc);
+            }
+            if (doc == null) {
+                continue; // an item for no document sent: nothing to count it against
+            }
             int status = item.status();
             if (status == 200 || status == 201) {
                 created++;
@@ -183,7 +205,7 @@ public final class BulkIndexer {
             } else {
                 rejected++;
                 LOG.errorf("Elasticsearch refused the document from %s for %s (HTTP %d): %s; it is not indexed. Source: %s",
-                        doc.origin(), doc.index(), status, reason(item.error()), abbreviated(doc.source().toString()));
+                        doc.origin(), doc.index(), status, reason(item.error()), abbreviated(doc.sourceText()));
             }
         }
         return new BulkOutcome(created, existing, rejected, retry);
@@ -192,29 +214,6 @@ public final class BulkIndexer {
     /** Whether a refusal is about the document itself, so that sending it again can never work. */
     static boolean documentRefused(int status) {
         return status == 400 || status == 413 || status == 422;
-    }
-
-    /** About the size of the value as JSON: close enough to keep requests well under the server's limit. */
-    static long estimatedBytes(Object value) {
-        return switch (value) {
-            case null -> 4;
-            case String text -> text.length() + 2L;
-            case Map<?, ?> map -> {
-                long n = 2;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    n += estimatedBytes(String.valueOf(e.getKey())) + 1 + estimatedBytes(e.getValue()) + 1;
-                }
-                yield n;
-            }
-            case Iterable<?> list -> {
-                long n = 2;
-                for (Object item : list) {
-                    n += estimatedBytes(item) + 1;
-                }
-                yield n;
-            }
-            default -> 24;
-        };
     }
 
     private static String reason(ErrorCause cause) {

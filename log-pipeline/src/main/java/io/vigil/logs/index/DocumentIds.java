@@ -24,12 +24,18 @@ public final class DocumentIds {
         return hash(LogIndex.DIGESTS.suffix() + '\u0000' + sourceKey + '\u0000' + schema + '\u0000' + digest + '\u0000' + intervalEnd);
     }
 
-    private static String hash(String key) {
+    /** One digest per thread: looking SHA-256 up among the providers for every document costs more than hashing. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha, 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    });
+    private static final HexFormat HEX = HexFormat.of();
+
+    private static String hash(String key) {
+        byte[] sha = SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)); // digest() resets it for the next
+        return HEX.formatHex(sha, 0, 16);
     }
 }

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +18,14 @@ public final class IndexNames {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,100}");
 
+    private static final long SECONDS_PER_DAY = 86_400;
+
     private final String prefix;
+    /** The last daily name made of each kind: the events of a batch nearly always fall on one day. */
+    private final AtomicReferenceArray<Daily> lastDaily = new AtomicReferenceArray<>(LogIndex.values().length);
+
+    private record Daily(long epochDay, String name) {
+    }
 
     /** @param prefix lower case letters, digits, {@code _ . -}; e.g. {@code vigil} */
     public IndexNames(String prefix) {
@@ -33,7 +41,13 @@ public final class IndexNames {
     }
 
     public String daily(LogIndex kind, Instant time) {
-        return base(kind) + DAY.format(time);
+        long day = Math.floorDiv(time.getEpochSecond(), SECONDS_PER_DAY);
+        Daily last = lastDaily.get(kind.ordinal());
+        if (last == null || last.epochDay() != day) {
+            last = new Daily(day, base(kind) + DAY.format(time));
+            lastDaily.set(kind.ordinal(), last);
+        }
+        return last.name();
     }
 
     /** Every daily index of the kind, for search and for the template. */

@@ -17,7 +17,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,6 +40,11 @@ import org.jboss.logging.Logger;
  * The logs role's intake: reads {@link LogBatch}es from {@code vigil.logs} on its own thread, turns them
  * into documents and bulk-indexes them, committing Kafka offsets only once Elasticsearch has taken every
  * document of the records behind them.
+ *
+ * <p>One flush at a time is in flight on an indexing thread of its own while this thread polls and decodes the
+ * next records: Elasticsearch does not wait for the decoding, nor the decoding for Elasticsearch. A flush is
+ * finished (its offsets committed, or its documents taken back) before the next one starts and before anything
+ * else is committed, so commits stay in order.
  *
  * <p>While Elasticsearch is down, slow (429) or failing (5xx), consumption is paused and the waiting
  * documents are retried with a doubling backoff, so memory stays bounded and nothing is lost; when it
@@ -76,6 +85,9 @@ public final class LogsConsumer implements AutoCloseable {
     private final List<LogDocument> pendingOrder = new ArrayList<>();
     private final Map<TopicPartition, Long> consumedUpTo = new HashMap<>();
     private long pendingSinceNanos = -1;
+    /** The flush Elasticsearch works on, or null. */
+    private Flush inFlight;
+    private ExecutorService indexing;
     private long retryDelayNanos;
     private long nextRetryNanos;
     private long failuresInRow;
@@ -93,6 +105,8 @@ public final class LogsConsumer implements AutoCloseable {
             throw new IllegalStateException("logs consumer of " + settings.topic() + " was already started");
         }
         consumer = new KafkaConsumer<>(kafkaProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+        indexing = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-logs-index-" + settings.topic())
+                .daemon().factory());
         running = true;
         thread = new Thread(this::run, "vigil-logs-" + settings.topic());
         thread.start();
@@ -161,6 +175,7 @@ public final class LogsConsumer implements AutoCloseable {
         } finally {
             running = false;
             finalFlush();
+            indexing.shutdown();
             try {
                 consumer.close(CLOSE_TIMEOUT);
             } catch (RuntimeException e) {
@@ -248,6 +263,9 @@ public final class LogsConsumer implements AutoCloseable {
     }
 
     private void flushIfDue() {
+        if (inFlight != null && inFlight.outcome().isDone()) {
+            finishFlush();
+        }
         long now = System.nanoTime();
         if (paused) {
             if (now - nextRetryNanos >= 0) {
@@ -255,43 +273,100 @@ public final class LogsConsumer implements AutoCloseable {
             }
         } else if (pendingSinceNanos >= 0
                 && (pendingOrder.size() >= settings.batchDocuments() || now - pendingSinceNanos >= settings.batchMaxWait().toNanos())) {
-            attemptFlush();
+            // At most one in flight: the one before is finished first, so that commits stay in order.
+            if (inFlight == null || finishFlush()) {
+                startFlush();
+            }
         }
     }
 
-    /** One attempt to index everything waiting; on failure enters (or stays in) the paused state. */
-    private boolean attemptFlush() {
-        if (!pendingOrder.isEmpty()) {
-            BulkOutcome outcome;
+    /**
+     * Documents on their way to Elasticsearch, with the records they came from.
+     *
+     * @param partitions where each document was read
+     * @param upTo       the offsets to commit once Elasticsearch has them all
+     * @param since      when the oldest of their records was read
+     */
+    private record Flush(List<LogDocument> documents, Map<LogDocument, TopicPartition> partitions,
+                         Map<TopicPartition, Long> upTo, long since, CompletableFuture<BulkOutcome> outcome) {
+    }
+
+    /** Hands everything waiting to the indexing thread; the counters move as soon as Elasticsearch answers. */
+    private void startFlush() {
+        var documents = List.copyOf(pendingOrder);
+        var outcome = CompletableFuture.supplyAsync(() -> {
             try {
-                outcome = indexer.index(List.copyOf(pendingOrder));
+                return indexer.index(documents);
             } catch (ElasticsearchUnavailableException e) {
-                onFailure(e.getMessage());
-                return false;
+                throw new CompletionException(e);
             }
-            documentsIndexed.addAndGet(outcome.created());
-            documentsExisting.addAndGet(outcome.existing());
-            documentsRejected.addAndGet(outcome.rejected());
-            if (!outcome.complete()) {
-                var keep = java.util.Collections.newSetFromMap(new IdentityHashMap<LogDocument, Boolean>());
-                keep.addAll(outcome.retry());
-                pendingOrder.removeIf(d -> !keep.contains(d));
-                pending.keySet().retainAll(keep);
-                onFailure(outcome.retry().size() + " documents not taken for now (HTTP 429 or 5xx)");
-                return false;
-            }
-        }
-        var commit = new HashMap<TopicPartition, OffsetAndMetadata>();
-        consumedUpTo.forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next)));
+        }, indexing);
+        outcome.thenAccept(o -> {
+            documentsIndexed.addAndGet(o.created());
+            documentsExisting.addAndGet(o.existing());
+            documentsRejected.addAndGet(o.rejected());
+        });
+        inFlight = new Flush(documents, new IdentityHashMap<>(pending), new HashMap<>(consumedUpTo), pendingSinceNanos, outcome);
         clearPending();
+    }
+
+    /**
+     * Waits for the flush in flight: commits its offsets, or takes back what Elasticsearch did not take and enters
+     * (or stays in) the paused state. Returns whether it all went in.
+     */
+    private boolean finishFlush() {
+        Flush f = inFlight;
+        inFlight = null;
+        BulkOutcome outcome;
+        try {
+            outcome = f.outcome().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ElasticsearchUnavailableException unavailable) {
+                takeBack(f, f.documents());
+                onFailure(unavailable.getMessage());
+                return false;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        if (!outcome.complete()) {
+            takeBack(f, outcome.retry());
+            onFailure(outcome.retry().size() + " documents not taken for now (HTTP 429 or 5xx)");
+            return false;
+        }
         if (paused) {
             paused = false;
             consumer.resume(consumer.assignment());
             LOG.infof("indexing into Elasticsearch works again after %d failed attempts; resumed %s", failuresInRow, settings.topic());
         }
         failuresInRow = 0;
+        var commit = new HashMap<TopicPartition, OffsetAndMetadata>();
+        f.upTo().forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next)));
         commitToKafka(commit);
         return true;
+    }
+
+    /** Documents of a flush to send again, ahead of what was read meanwhile; their records are not committed. */
+    private void takeBack(Flush f, List<LogDocument> documents) {
+        pendingOrder.addAll(0, documents);
+        for (LogDocument d : documents) {
+            pending.put(d, f.partitions().get(d));
+        }
+        f.upTo().forEach((tp, next) -> consumedUpTo.merge(tp, next, Math::max));
+        if (pendingSinceNanos < 0 || f.since() - pendingSinceNanos < 0) {
+            pendingSinceNanos = f.since();
+        }
+    }
+
+    /** One attempt to index everything waiting, the flush in flight first; on failure enters (or stays in) the paused state. */
+    private boolean attemptFlush() {
+        if (inFlight != null && !finishFlush()) {
+            return false;
+        }
+        if (consumedUpTo.isEmpty()) {
+            return true;
+        }
+        startFlush();
+        return finishFlush();
     }
 
     private void onFailure(String why) {
@@ -346,7 +421,7 @@ public final class LogsConsumer implements AutoCloseable {
     }
 
     private void finalFlush() {
-        if (consumedUpTo.isEmpty() || paused || !templatesReady) {
+        if ((consumedUpTo.isEmpty() && inFlight == null) || paused || !templatesReady) {
             return; // not indexed means not committed: the next owner reads it again
         }
         try {
@@ -360,7 +435,7 @@ public final class LogsConsumer implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty() && !consumedUpTo.isEmpty() && !paused) {
+            if (!partitions.isEmpty() && (!consumedUpTo.isEmpty() || inFlight != null) && !paused) {
                 attemptFlush();
             }
             dropPending(partitions);
@@ -368,6 +443,9 @@ public final class LogsConsumer implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (inFlight != null) {
+                finishFlush(); // what it cannot index comes back, to be dropped with the rest of these partitions
+            }
             dropPending(partitions);
         }
 

@@ -36,6 +36,15 @@ final class LineReader {
         this.buf = new byte[Math.clamp(in.available() + 1L, MIN_INITIAL_BUFFER, MAX_INITIAL_BUFFER)];
     }
 
+    /** Lines of {@code bytes[0..length)}, read in place: bytes already in memory are not copied. Never changes them. */
+    LineReader(byte[] bytes, int length, int maxLine) {
+        this.in = null;
+        this.maxLine = maxLine;
+        this.buf = bytes;
+        this.limit = length;
+        this.eof = true;
+    }
+
     byte[] buffer() {
         return buf;
     }

@@ -2,6 +2,7 @@ package io.vigil.logs.slowlog;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,20 @@ public final class SlowLogParser {
     }
 
     public ParseStats parse(InputStream in, Consumer<SlowLogEntry> sink) throws IOException {
+        return parse(new LineReader(in, maxLine), sink);
+    }
+
+    /** Parses {@code bytes[0..length)} where they are (a shipper's read), without copying them. */
+    public ParseStats parse(byte[] bytes, int length, Consumer<SlowLogEntry> sink) {
+        try {
+            return parse(new LineReader(bytes, length, maxLine), sink);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading bytes from memory cannot fail", e);
+        }
+    }
+
+    private ParseStats parse(LineReader lines, Consumer<SlowLogEntry> sink) throws IOException {
         var run = new Run(sink);
-        var lines = new LineReader(in, maxLine);
         while (lines.next()) {
             run.line(lines.buffer(), lines.lineStart, lines.lineEnd, lines.lineOffset(), lines.continued());
         }

@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 
-/** The JSON of a {@link LogBatch} on {@code vigil.logs}: ISO times, unknown fields ignored (newer shippers). */
+/**
+ * The JSON of a {@link LogBatch} on {@code vigil.logs}: ISO times, unknown fields ignored (newer shippers). Slow
+ * queries, nearly all of a batch, are written and read by {@link ShippedSlowQueryJson}, the same JSON faster.
+ */
 public final class LogBatchJson {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(ShippedSlowQueryJson.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -141,7 +141,7 @@ class LogIndexingTest {
             slow.add(TestBatches.shipped(T.plusSeconds(i), "app", "shop", 1, query, "insert into t values(?+)", "FEED", 1_000_000L * i));
         }
         var docs = documents.of(new LogBatch(source, "2049:15", 0, 12_000_000, slow, null, null, null)).documents();
-        assertThat(BulkIndexer.estimatedBytes(docs.getFirst().source())).isBetween(300_000L, 301_000L);
+        assertThat(BulkBody.bytes(docs.getFirst())).isBetween(300_000L, 301_000L);
 
         var outcome = new BulkIndexer(client, 100, 1_000_000).index(docs);
 
